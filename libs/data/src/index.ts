@@ -1,0 +1,1 @@
+export { dataPath, dataRoot, repoRoot } from './root';

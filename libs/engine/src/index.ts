@@ -1,0 +1,20 @@
+export { tf, engine } from './tf';
+export type { Tf } from './tf';
+export {
+  BackendUnavailableError,
+  INSTALL_HINT,
+  cudaDevicePresent,
+  loadEngine,
+  parseBackendRequest,
+  type BackendRequest,
+  type LoadedEngine,
+  type LoaderHooks,
+} from './backend';
+export { engineInfo, type EngineInfo } from './provenance';
+export { Rng } from './rng';
+export { expectNoLeaks, TensorLeakError } from './leak';
+// Types only (erased at run time): values always come from `tf` above.
+export type {
+  Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Tensor5D, Scalar, Variable, Rank, NamedTensorMap,
+  LayersModel, SymbolicTensor, Optimizer, TensorContainer, DataType, GradSaveFunc,
+} from '@tensorflow/tfjs-node';

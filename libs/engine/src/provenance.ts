@@ -1,0 +1,35 @@
+// What a run records about the engine it trained on.
+import * as os from 'os';
+import type { LoadedEngine } from './backend';
+
+export interface EngineInfo {
+  backend: string;
+  device: string;
+  provider: string;
+  /** Threads TensorFlow may use for one op (TF's default is the core count). */
+  threads: number;
+  cpuModel: string;
+  versions: Record<string, string>;
+}
+
+function tensorflowCVersion(engine: LoadedEngine): string | undefined {
+  // The native binding exposes TF_Version() of the linked TensorFlow C library.
+  const backend = engine.tf.backend() as unknown as { binding?: { TF_Version?: string } };
+  return backend.binding?.TF_Version;
+}
+
+export function engineInfo(engine: LoadedEngine): EngineInfo {
+  const versions: Record<string, string> = { node: process.versions.node };
+  for (const [k, v] of Object.entries(engine.tf.version)) versions[k] = String(v);
+  const tfc = tensorflowCVersion(engine);
+  if (tfc) versions['tensorflow-c'] = tfc;
+  const envThreads = Number(process.env.TF_NUM_INTRAOP_THREADS);
+  return {
+    backend: engine.tf.getBackend(),
+    device: engine.device,
+    provider: engine.provider,
+    threads: Number.isFinite(envThreads) && envThreads > 0 ? envThreads : os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    versions,
+  };
+}

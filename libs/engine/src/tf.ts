@@ -1,0 +1,10 @@
+// The process-wide TensorFlow.js instance. Import `tf` from here, never from
+// '@tensorflow/tfjs*' directly, so that backend choice happens in one place.
+// TensorFlow's C++ INFO lines (oneDNN notices) drown the progress output; warnings stay.
+process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
+
+import { loadEngine, parseBackendRequest, type LoadedEngine } from './backend';
+
+export const engine: LoadedEngine = loadEngine(parseBackendRequest(process.env.KDLAB_BACKEND));
+export const tf = engine.tf;
+export type { Tf } from './backend';

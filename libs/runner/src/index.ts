@@ -1,0 +1,1 @@
+export { progress, type Progress } from './progress';

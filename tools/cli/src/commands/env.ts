@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+
+export function register(program: Command): void {
+  program
+    .command('env')
+    .description('print the TensorFlow.js backend, device, threads and library versions')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { json?: boolean }) => {
+      const { engine, engineInfo } = await import('@kdlab/engine');
+      const info = engineInfo(engine);
+      if (opts.json) return console.log(JSON.stringify(info));
+      console.log(`backend: ${info.backend}`);
+      console.log(`device: ${info.device} (${info.cpuModel})`);
+      console.log(`provider: ${info.provider}`);
+      console.log(`threads: ${info.threads}`);
+      for (const [k, v] of Object.entries(info.versions)) console.log(`version ${k}: ${v}`);
+    });
+}

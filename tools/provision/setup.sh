@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# kdlab's one install step. Idempotent: a second run only checks and returns.
+#   bash tools/provision/setup.sh                 JS dependencies + native TensorFlow backend
+#   bash tools/provision/setup.sh --with-mlflow   ... + the MLflow server venv the tests use
+#   bash tools/provision/setup.sh --with-browser  ... + Debian's chromium for report tests
+# Environment: KDLAB_TFJS_SOURCE=auto|wheel|download (see tfjs-native.js),
+# KDLAB_CACHE (default ~/.cache/kdlab) for the TensorFlow wheel.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+with_mlflow=0
+with_browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-mlflow) with_mlflow=1 ;;
+    --with-browser) with_browser=1 ;;
+    *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { echo "[setup] $*"; }
+
+# 1. JavaScript dependencies. --ignore-scripts: tfjs-node's install script would
+# download libtensorflow from a host outside the registries; step 2 replaces it.
+stamp=node_modules/.kdlab-installed
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+  say "npm ci"
+  npm ci --ignore-scripts --no-audit --no-fund
+  touch "$stamp"
+fi
+
+# 2. The native `tensorflow` backend.
+node tools/provision/tfjs-native.js
+
+# 3. MLflow in a project-local venv, for the integration tests.
+if [ "$with_mlflow" = 1 ]; then
+  bash tools/provision/mlflow.sh
+fi
+
+# 4. Headless Chromium from Debian, for the report end-to-end test.
+if [ "$with_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+  say "apt-get install chromium"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+say "ready"
