@@ -1,14 +1,14 @@
 // The `kdlab` command line. Each subcommand is one module in ./commands that
 // exports a `register(program)` function; add a module and list it below.
 import { Command } from 'commander';
-import { commands } from './commands';
+import { loadCommands } from './commands';
 
 export function buildProgram(): Command {
   const program = new Command('kdlab')
     .description('knowledge distillation across modalities, on TensorFlow.js')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of commands) register(program);
+  for (const register of loadCommands()) register(program);
   return program;
 }
 
