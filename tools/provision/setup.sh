@@ -3,6 +3,8 @@
 #   bash tools/provision/setup.sh                 JS dependencies + native TensorFlow backend
 #   bash tools/provision/setup.sh --with-mlflow   ... + the MLflow server venv the tests use
 #   bash tools/provision/setup.sh --with-browser  ... + Debian's chromium for report tests
+#   bash tools/provision/setup.sh --with-fashion-mnist  ... + Debian's dataset-fashion-mnist (IDX files
+#                                                 under /usr/share/datasets/fashion-mnist/)
 # Environment: KDLAB_TFJS_SOURCE=auto|wheel|download (see tfjs-native.js),
 # KDLAB_CACHE (default ~/.cache/kdlab) for the TensorFlow wheel.
 set -euo pipefail
@@ -10,10 +12,12 @@ cd "$(dirname "$0")/../.."
 
 with_mlflow=0
 with_browser=0
+with_fashion_mnist=0
 for arg in "$@"; do
   case "$arg" in
     --with-mlflow) with_mlflow=1 ;;
     --with-browser) with_browser=1 ;;
+    --with-fashion-mnist) with_fashion_mnist=1 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -42,5 +46,12 @@ if [ "$with_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
   say "apt-get install chromium"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# 5. Fashion-MNIST from Debian, for the classification experiments and their tests.
+if [ "$with_fashion_mnist" = 1 ] && [ ! -d /usr/share/datasets/fashion-mnist ]; then
+  say "apt-get install dataset-fashion-mnist"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null
 fi
 say "ready"
