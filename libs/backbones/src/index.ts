@@ -1,0 +1,19 @@
+// @kdlab/backbones: model architectures as tf.layers functional models.
+//
+// Agreed interface (docs/CONTRIBUTING.md): buildBackbone, countParams, countFlops.
+// Additions: registerBackbone / registerPreset / listBackbones / resolveBackboneSpec,
+// countMacs / inferShapes, the custom layers (PixelShuffle, MeanShift, Scale;
+// registered for model.save / tf.loadLayersModel on import), the seeded
+// PyTorch-default initializers, and the generic Registry / parseOptions that
+// @kdlab/kd's loss registry shares.
+//
+// SR backbones (EDSR, RCAN): input [N, h, w, 3] in [0,1] -> output
+// [N, h*s, w*s, 3] in [0,1] (not clipped). Tap names are listed at the top of
+// archs/sr/edsr.ts and archs/sr/rcan.ts: 'head', 'body.block{i}' / 'body.group{g}',
+// 'body' (trunk after the global skip, before the upsampler), 'upsample', 'tail'.
+export { buildBackbone, registerBackbone, registerPreset, listBackbones, resolveBackboneSpec, type BackboneSpec, type BackboneBuilder } from './backbone';
+export { countParams, countMacs, countFlops, inferShapes } from './count';
+export { PixelShuffle, MeanShift, Scale, DIV2K_RGB_MEAN, type PixelShuffleArgs, type MeanShiftArgs, type ScaleArgs } from './layers';
+export { torchKernelInit, torchBiasInit, torchConvInit } from './init';
+export { Registry, parseOptions, describeZodError } from './registry';
+export { requireAll } from './discover';

@@ -1,0 +1,4 @@
+// Custom layers; importing this module registers them for model save/load.
+export { PixelShuffle, type PixelShuffleArgs } from './pixel-shuffle';
+export { MeanShift, DIV2K_RGB_MEAN, type MeanShiftArgs } from './mean-shift';
+export { Scale, type ScaleArgs } from './scale';
