@@ -1,1 +1,20 @@
+// @kdlab/data: data root, image I/O, MATLAB-compatible degradations, SR pairs and patches,
+// dataset manifests. Interface agreed in docs/CONTRIBUTING.md; additions beyond it:
+// ImageReadError, decodeImage/encodeImage, listImageFiles, createImage/assertImage/toRgb/cropImage,
+// contributions/cubic (imresize internals), LoadSrPairsOptions ('A+B' dataset names),
+// PatchSamplerState, manifest helpers (listManifests, manifestFiles, rehashManifest, datasetDigest),
+// writeFileAtomic.
 export { dataPath, dataRoot, repoRoot } from './root';
+export { assertImage, createImage, cropImage, toRgb, type Image } from './image';
+export { decodeImage, encodeImage, ImageReadError, listImageFiles, readImage, READABLE_EXTENSIONS, writeImage } from './codec';
+export { contributions, cubic, imresizeBicubic, resizedLength, type Contributions } from './imresize';
+export { modcrop } from './modcrop';
+export { imageToTensor, tensorToImage } from './tensor';
+export { defaultSrCacheDir, loadSrPairs, type LoadSrPairsOptions, type SrPair } from './sr-pairs';
+export { PatchSampler, type PatchSamplerOptions, type PatchSamplerState } from './patch-sampler';
+export {
+  DatasetManifestSchema, datasetDir, listManifests, loadManifest, manifestFiles, manifestPath,
+  type DatasetManifest, type ManifestFile,
+} from './manifest';
+export { checkFile, datasetDigest, rehashManifest, sha256, verifyDataset } from './verify';
+export { writeFileAtomic } from './atomic';
