@@ -1,1 +1,30 @@
+// @kdlab/runner: the experiment runner every domain uses.
+//
+// A run is one declarative config (YAML/JSON; `extends:` and several files
+// merge left to right) validated at load with errors that name the field. A
+// domain implements `Task` (data, batches, evaluation) and registers it; the
+// runner owns models, the distillation objective, optimiser and schedule,
+// checkpoints (atomic; resume bit-identical), signals and tracking.
 export { progress, type Progress } from './progress';
+export { ConfigError, fieldPath, formatZodError } from './config/errors';
+export { mergeConfigs, dropNulls, setAtPath, parseKeyPath } from './config/merge';
+export { loadRawConfig, loadRunConfig, readConfigFile, applySets, validate, type LoadOptions } from './config/load';
+export { resolveConfig, resolveRun, defaultRunName, hashOf, type ResolvedRun } from './config/resolve';
+export { canonicalJson, configHash } from './config/hash';
+export { flattenConfig } from './config/flatten';
+export * from './config/schema';
+export { registerTask, getTask, registeredTasks, domainPackages } from './registry';
+export type { Task, AnyTask, TaskInstance, Batch, BatchStream, Predict, Predictor, EvalResult, DatasetProvenance } from './task';
+export { learningRate } from './optim/schedule';
+export { TrainOptimizer, type OptimizerState } from './optim/optimizer';
+export { CheckpointStore } from './checkpoint/store';
+export { readWeightsDir, writeWeightsDir, type WeightsDir } from './checkpoint/weights-dir';
+export type { StoredTensor } from './checkpoint/stored';
+export { loadModelWeights, modelWeights } from './train/models';
+export { RunInterrupted } from './train/loop';
+export { teacherHash } from './train/teacher';
+export { TAG, METRIC, PARAM } from './train/naming';
+export { gitState, provenanceTags } from './provenance';
+export { StopSignals, exitCodeFor } from './signals';
+export { readRunResult, readRunState, type RunResult, type RunState } from './run-dir';
+export { executeRun, type RunOptions } from './run';

@@ -1,0 +1,129 @@
+// The generic part of a run config. Domain sections (`data`, `eval`) are
+// validated by the task's own schemas, so the runner stays domain-agnostic.
+import { z } from 'zod';
+
+/** A backbone spec (`{arch, ...options}`); its options are validated by the backbone registry. */
+export const modelSpecSchema = z.object({ arch: z.string().min(1) }).passthrough();
+
+export const lossSpecSchema = z.object({ kind: z.string().min(1) }).passthrough();
+
+/** One term of the objective: `teacher: 'target'` is the task loss against the ground truth. */
+export const termSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only (it becomes a metric key)'),
+    loss: lossSpecSchema,
+    weight: z.number().nonnegative(),
+    student: z.string().min(1),
+    teacher: z.string().min(1),
+    adapter: z.object({ kind: z.enum(['conv1x1', 'mlp']), hidden: z.number().int().positive().optional() }).strict().optional(),
+  })
+  .strict();
+
+export const optimizerSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('adam'),
+      lr: z.number().positive(),
+      beta1: z.number().min(0).max(1).default(0.9),
+      beta2: z.number().min(0).max(1).default(0.999),
+      // PyTorch's default; TF.js would otherwise take the backend's 1e-7.
+      epsilon: z.number().positive().default(1e-8),
+    })
+    .strict(),
+  z.object({ kind: z.literal('sgd'), lr: z.number().positive(), momentum: z.number().min(0).max(1).default(0) }).strict(),
+]);
+
+export const scheduleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('constant') }).strict(),
+  /** lr * gamma^(number of milestones passed); milestones are step numbers. */
+  z.object({ kind: z.literal('multistep'), milestones: z.array(z.number().int().positive()), gamma: z.number().positive().default(0.5) }).strict(),
+  /** Cosine from lr down to minLr over the run, after an optional linear warm-up. */
+  z.object({ kind: z.literal('cosine'), minLr: z.number().nonnegative().default(0), warmup: z.number().int().nonnegative().default(0) }).strict(),
+]);
+
+export const optimSchema = z
+  .object({ optimizer: optimizerSchema, schedule: scheduleSchema.default({ kind: 'constant' }) })
+  .strict();
+
+export const trainSchema = z
+  .object({
+    steps: z.number().int().nonnegative(),
+    logEvery: z.number().int().positive().default(10),
+    checkpointEvery: z.number().int().positive().default(200),
+    keepCheckpoints: z.number().int().positive().default(2),
+  })
+  .strict();
+
+export const teacherTrainSchema = z
+  .object({
+    /** The teacher's own seed, so every student seed reuses one cached teacher. */
+    seed: z.number().int().nonnegative().default(0),
+    loss: lossSpecSchema.default({ kind: 'l1' }),
+    optim: optimSchema,
+    train: trainSchema,
+  })
+  .strict();
+
+export const teacherSchema = z
+  .object({
+    model: modelSpecSchema,
+    checkpoint: z.string().min(1).optional(),
+    train: teacherTrainSchema.optional(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if ((t.checkpoint === undefined) === (t.train === undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'give exactly one of `checkpoint` (a weights dir) or `train` (settings to train it first)' });
+    }
+  });
+
+/** A trained model, or a row that only evaluates: a task baseline (e.g. 'bicubic') or 'teacher'. */
+export const studentSchema = z.union([
+  z.object({ model: modelSpecSchema }).strict(),
+  z.object({ baseline: z.string().min(1) }).strict(),
+]);
+
+export const runConfigSchema = z
+  .object({
+    experiment: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').optional(),
+    /** The row label in tables (e.g. 'fakd'); logged as a tag. */
+    method: z.string().min(1).optional(),
+    description: z.string().optional(),
+    task: z.string().min(1),
+    seed: z.number().int().nonnegative(),
+    data: z.record(z.unknown()),
+    eval: z.record(z.unknown()).default({}),
+    teacher: teacherSchema.optional(),
+    student: studentSchema,
+    kd: z.object({ terms: z.array(termSchema).min(1) }).strict().optional(),
+    optim: optimSchema.optional(),
+    train: trainSchema.optional(),
+    tracking: z.object({ uri: z.string().optional() }).strict().default({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if ('model' in c.student) {
+      for (const key of ['kd', 'optim', 'train'] as const) {
+        if (!c[key]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `required when student.model is set` });
+      }
+    }
+    const needsTeacher = c.kd?.terms.some((t) => t.teacher !== 'target') || ('baseline' in c.student && c.student.baseline === 'teacher');
+    if (needsTeacher && !c.teacher) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['teacher'], message: 'required: a kd term or the baseline reads the teacher' });
+    c.kd?.terms.forEach((t, i) => {
+      if (t.teacher === 'target' && t.adapter) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['kd', 'terms', i, 'adapter'], message: 'a term against the target takes no adapter' });
+    });
+    const names = c.kd?.terms.map((t) => t.name) ?? [];
+    names.forEach((n, i) => {
+      if (names.indexOf(n) !== i) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['kd', 'terms', i, 'name'], message: `duplicate term name ${JSON.stringify(n)}` });
+    });
+  });
+
+export type ModelSpec = z.infer<typeof modelSpecSchema>;
+export type TermConfig = z.infer<typeof termSchema>;
+export type OptimizerConfig = z.infer<typeof optimizerSchema>;
+export type ScheduleConfig = z.infer<typeof scheduleSchema>;
+export type OptimConfig = z.infer<typeof optimSchema>;
+export type TrainConfig = z.infer<typeof trainSchema>;
+export type TeacherConfig = z.infer<typeof teacherSchema>;
+export type RunConfig = z.infer<typeof runConfigSchema>;

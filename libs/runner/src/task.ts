@@ -1,0 +1,65 @@
+// What a domain (super-resolution, classification, ...) gives the runner.
+// The runner owns models, objective, optimiser, checkpoints and tracking; a
+// task owns its data, its batches and how an output becomes metrics.
+import type { ZodType, ZodTypeDef } from 'zod';
+import type { Rng, Tensor } from '@kdlab/engine';
+import type { ModelSpec } from './config/schema';
+
+/** One training batch; the runner disposes both tensors after the step. */
+export interface Batch {
+  input: Tensor;
+  target: Tensor;
+}
+
+/** A seeded, resumable stream of batches: its state goes into every checkpoint. */
+export interface BatchStream {
+  next(): Batch;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+/** Maps a model input batch to the model output (the runner's model in inference mode). */
+export type Predict = (input: Tensor) => Tensor;
+
+/** What to evaluate: a model, or one of the task's baselines by name (e.g. 'bicubic'). */
+export type Predictor = { kind: 'model'; predict: Predict } | { kind: 'baseline'; name: string };
+
+export interface EvalResult {
+  /** Flat metric keys as the reports convention names them, e.g. `test.Set5.psnr`. */
+  metrics: Record<string, number>;
+  /** Per-item rows (e.g. one per test image), each saved as a CSV artifact named by its key. */
+  tables: Record<string, Record<string, string | number>[]>;
+}
+
+export interface DatasetProvenance {
+  name: string;
+  files: number;
+  sha256: string;
+}
+
+export interface TaskInstance {
+  /** Checksums of every dataset the run reads, for provenance. */
+  datasets(): DatasetProvenance[];
+  /** Training batches drawn with `rng` (the runner restores its state on resume). */
+  trainStream(rng: Rng): BatchStream;
+  evaluate(predictor: Predictor, onProgress?: (done: number, total: number) => void): Promise<EvalResult>;
+  /** Baselines `evaluate` accepts by name. */
+  readonly baselines: readonly string[];
+  /** Input height/width at which FLOPs are reported (e.g. the LR size of a 720p output). */
+  readonly flopsInputHw: [number, number];
+  /** Tags that describe the data for tables (e.g. {'kdlab.scale': '4'}). */
+  readonly tags: Record<string, string>;
+  dispose(): void;
+}
+
+export interface Task<Data = unknown, Eval = unknown> {
+  readonly name: string;
+  readonly dataSchema: ZodType<Data, ZodTypeDef, unknown>;
+  readonly evalSchema: ZodType<Eval, ZodTypeDef, unknown>;
+  /** Fills in what a model needs from the data (e.g. the SR scale); default: unchanged. */
+  modelSpec?(spec: ModelSpec, data: Data): ModelSpec;
+  create(data: Data, evalConfig: Eval): Promise<TaskInstance>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTask = Task<any, any>;

@@ -1,0 +1,153 @@
+// The training loop: one gradient step over the student and adapter weights
+// per batch, the teacher frozen; per-term losses logged; checkpoints with
+// everything a bit-identical resume needs (weights, optimiser slots, step,
+// RNG and sampler state).
+import { tf } from '@kdlab/engine';
+import type { LayersModel, Rng, Scalar, Tensor, TensorContainer, Variable } from '@kdlab/engine';
+import type { DistillationObjective, Taps } from '@kdlab/kd';
+import { assignStored } from '../checkpoint/stored';
+import type { CheckpointStore } from '../checkpoint/store';
+import type { OptimConfig, TrainConfig } from '../config/schema';
+import { TrainOptimizer, type OptimizerState } from '../optim/optimizer';
+import { learningRate } from '../optim/schedule';
+import { progress } from '../progress';
+import type { BatchStream } from '../task';
+import { modelWeights, setModelWeights } from './models';
+import { METRIC } from './naming';
+
+export interface Tapped {
+  forward(x: Tensor, training: boolean): Taps;
+  model: LayersModel;
+}
+
+export interface LoopParts {
+  student: Tapped;
+  teacher?: Tapped;
+  objective: DistillationObjective;
+  stream: BatchStream;
+  /** The RNG the stream draws from (saved beside the stream's own state). */
+  dataRng: Rng;
+  optim: OptimConfig;
+  train: TrainConfig;
+  checkpoints: CheckpointStore;
+  /** Logs a dict of metrics at a step (never blocks). */
+  log(values: Record<string, number>, step: number): void;
+  /** A signal name once the run should stop at the next step boundary. */
+  stopRequested(): string | undefined;
+  label?: string;
+}
+
+export class RunInterrupted extends Error {
+  constructor(readonly signal: string, readonly step: number, readonly checkpoint: string) {
+    super(`${signal} at step ${step}: checkpoint saved to ${checkpoint}; continue with --resume`);
+    this.name = 'RunInterrupted';
+  }
+}
+
+/** Test hook: sleep after each step so a test can kill the process mid-run. */
+const stepDelayMs = Number(process.env.KDLAB_STEP_DELAY_MS ?? 0);
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+export class TrainingLoop {
+  readonly optimizer: TrainOptimizer;
+  private readonly vars: Variable[];
+  step = 0;
+
+  constructor(private readonly p: LoopParts) {
+    this.optimizer = new TrainOptimizer(p.optim.optimizer);
+    // A fixed order: TF.js keys optimiser slots by position in this list.
+    this.vars = [...p.student.model.trainableWeights.map((w) => w.read() as Variable), ...p.objective.trainableWeights];
+    if (p.teacher) p.teacher.model.trainable = false;
+  }
+
+  private async checkpoint(): Promise<string> {
+    const opt: OptimizerState = await this.optimizer.getState();
+    return this.p.checkpoints.save(this.step, {
+      groups: {
+        model: modelWeights(this.p.student.model),
+        adapters: this.p.objective.trainableWeights.map((v) => ({ name: v.name, shape: [...v.shape], dtype: 'float32' as const, data: Float32Array.from(v.dataSync() as Float32Array) })),
+        optimizer: opt.weights,
+      },
+      state: { step: this.step, optimizerExtra: opt.extra, dataRng: this.p.dataRng.getState(), stream: this.p.stream.getState(), lr: this.optimizer.learningRate },
+    });
+  }
+
+  /** Restores the newest checkpoint; returns its step (0 when there is none). */
+  async restore(): Promise<number> {
+    const latest = this.p.checkpoints.latest();
+    if (!latest) return 0;
+    const { groups, state } = latest.content;
+    const where = this.p.checkpoints.pathOf(latest.step);
+    setModelWeights(`${where} (model)`, this.p.student.model, groups.model ?? []);
+    assignStored(`${where} (adapters)`, this.p.objective.trainableWeights, groups.adapters ?? []);
+    await this.optimizer.setState({ weights: groups.optimizer ?? [], extra: state.optimizerExtra as Record<string, number> });
+    this.p.dataRng.setState(state.dataRng as number);
+    this.p.stream.setState(state.stream);
+    this.step = latest.step;
+    return latest.step;
+  }
+
+  private oneStep(): Record<string, number> {
+    const { input, target } = this.p.stream.next();
+    const teacherTaps = this.p.teacher ? tf.tidy(() => this.p.teacher!.forward(input, false) as unknown as TensorContainer) as unknown as Taps : null;
+    let terms: Record<string, Scalar> = {};
+    const total = this.optimizer.optimizer.minimize(
+      () => {
+        const out = this.p.objective.compute(this.p.student.forward(input, true), teacherTaps, target);
+        // Keep the per-term scalars past minimize()'s tidy so they can be logged.
+        terms = Object.fromEntries(Object.entries(out.terms).map(([k, v]) => [k, tf.keep(v)]));
+        return out.total;
+      },
+      true,
+      this.vars,
+    )!;
+    const values: Record<string, number> = { [METRIC.loss]: total.dataSync()[0] };
+    for (const [k, v] of Object.entries(terms)) values[METRIC.term(k)] = v.dataSync()[0];
+    tf.dispose([total, input, target, ...Object.values(terms)]);
+    if (teacherTaps) tf.dispose(teacherTaps as unknown as TensorContainer);
+    return values;
+  }
+
+  /** Trains from `this.step` to `train.steps`, checkpointing on the way and at the end. */
+  async run(): Promise<void> {
+    const { train, optim } = this.p;
+    const bar = progress(this.p.label ?? 'train', train.steps, { unit: 'step' });
+    if (this.step > 0) bar.tick(this.step);
+    let window: Record<string, number[]> = {};
+    let windowStart = Date.now();
+    while (this.step < train.steps) {
+      const lr = learningRate(optim.optimizer.lr, optim.schedule, this.step, train.steps);
+      this.optimizer.setLearningRate(lr);
+      const values = this.oneStep();
+      if (!Number.isFinite(values[METRIC.loss])) throw new Error(`step ${this.step}: the loss is ${values[METRIC.loss]} (diverged; lower optim.optimizer.lr?)`);
+      this.step++;
+      for (const [k, v] of Object.entries(values)) (window[k] ??= []).push(v);
+      if (this.step % train.logEvery === 0 || this.step === train.steps) {
+        const n = window[METRIC.loss].length;
+        const means = Object.fromEntries(Object.entries(window).map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]));
+        this.p.log({ ...means, [METRIC.lr]: lr, [METRIC.stepsPerSec]: n / Math.max(1e-3, (Date.now() - windowStart) / 1000) }, this.step);
+        window = {};
+        windowStart = Date.now();
+      }
+      bar.tick(1, { loss: values[METRIC.loss], lr });
+      if (stepDelayMs > 0) sleep(stepDelayMs);
+      if (this.step % train.checkpointEvery === 0 || this.step === train.steps) await this.checkpoint();
+      const signal = this.p.stopRequested();
+      if (signal && this.step < train.steps) {
+        bar.stop();
+        const where = this.p.checkpoints.steps().includes(this.step) ? this.p.checkpoints.pathOf(this.step) : await this.checkpoint();
+        throw new RunInterrupted(signal, this.step, where);
+      }
+    }
+    bar.stop();
+    // A run restored at its last step still needs its final checkpoint to exist.
+    if (!this.p.checkpoints.steps().includes(this.step)) await this.checkpoint();
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
