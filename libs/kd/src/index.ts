@@ -1,0 +1,18 @@
+// @kdlab/kd: the distillation core every domain reuses.
+//
+// Agreed interface (docs/CONTRIBUTING.md): Taps, tapModel, Adapter, createAdapter,
+// DistillLoss, createLoss, TermSpec, DistillationObjective.
+// Additions: tapModel also returns `names`; tapChannels(model, names);
+// LossContext (third, optional argument of DistillLoss.compute: target and both
+// taps, used by FACD's adaptive gate); DistillLoss.needsSameChannels;
+// registerLoss / listLosses; Adapter.spec / dispose; the objective's
+// studentTaps / teacherTaps / needsTeacher / termNames / weightNames /
+// getWeights / setWeights / dispose; stopGradient; spatialAffinity.
+//
+// Loss kinds (one file each in src/losses/): l1, l2, fitnet, fakd, facd, lsfd.
+export { tapModel, tapChannels, type Taps, type TappedModel } from './taps';
+export { createAdapter, type Adapter, type AdapterSpec } from './adapter';
+export { DistillLoss, createLoss, registerLoss, listLosses, type LossContext, type LossSpec } from './loss';
+export { DistillationObjective, termSpecSchema, OUTPUT, TARGET, type TermSpec, type TapChannels } from './objective';
+export { stopGradient } from './stop-gradient';
+export { spatialAffinity } from './losses/fakd';

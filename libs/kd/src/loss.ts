@@ -1,0 +1,73 @@
+// The base class of every distillation loss and the registry that builds them
+// by kind. A loss is one small file in ./losses/ that extends DistillLoss and
+// calls registerLoss(kind, zodSchema, factory); every file there is loaded on
+// first use, so a new loss is one new file.
+import * as path from 'path';
+import type { z } from 'zod';
+import { Registry, requireAll } from '@kdlab/backbones';
+import type { Scalar, Tensor } from '@kdlab/engine';
+import type { Taps } from './taps';
+
+/** Everything a term can see besides its two tensors (losses that need more than a pair read it). */
+export interface LossContext {
+  /** Ground truth of the batch (HR image in SR, labels in classification). */
+  target?: Tensor;
+  student?: Taps;
+  teacher?: Taps | null;
+}
+
+export abstract class DistillLoss {
+  /** The registered kind, used in errors and logs. */
+  abstract readonly name: string;
+  /**
+   * Whether student and teacher tensors must have the same shape. When true
+   * and the widths differ, DistillationObjective puts an adapter on the
+   * student side; losses on width-free statistics (affinity matrices,
+   * attention maps) set this to false.
+   */
+  readonly needsSameChannels: boolean = true;
+
+  /** A scalar loss (mean-reduced over the batch); differentiable w.r.t. `student`. */
+  abstract compute(student: Tensor, teacher: Tensor, context?: LossContext): Scalar;
+
+  protected assertSameShape(student: Tensor, teacher: Tensor): void {
+    if (student.shape.length !== teacher.shape.length || student.shape.some((d, i) => d !== teacher.shape[i])) {
+      throw new Error(`loss '${this.name}': student [${student.shape}] and teacher [${teacher.shape}] must have the same shape`);
+    }
+  }
+
+  protected assertRank(x: Tensor, rank: number, which: string): void {
+    if (x.rank !== rank) throw new Error(`loss '${this.name}': ${which} must have rank ${rank} (NHWC), got [${x.shape}]`);
+  }
+}
+
+export interface LossSpec {
+  kind: string;
+  [option: string]: unknown;
+}
+
+const registry = new Registry<DistillLoss>('loss');
+let discovered = false;
+
+function discover(): void {
+  if (discovered) return;
+  discovered = true;
+  requireAll(path.join(__dirname, 'losses'));
+}
+
+export function registerLoss<S extends z.ZodTypeAny>(kind: string, schema: S, factory: (options: z.output<S>) => DistillLoss): void {
+  registry.register(kind, schema, factory);
+}
+
+/** Builds a loss from `{kind, ...options}`; options are validated by the kind's zod schema. */
+export function createLoss(spec: LossSpec): DistillLoss {
+  discover();
+  const { kind, ...options } = spec;
+  if (typeof kind !== 'string') throw new Error(`loss spec: 'kind' must be a string, got ${JSON.stringify(kind)}`);
+  return registry.create(kind, options);
+}
+
+export function listLosses(): string[] {
+  discover();
+  return registry.kinds();
+}

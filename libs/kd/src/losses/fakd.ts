@@ -1,0 +1,50 @@
+// FAKD: spatial-affinity distillation.
+// He, Dai, Lu, Jiang, Xia, "FAKD: Feature-Affinity Based Knowledge Distillation
+// for Efficient Image Super-Resolution", ICIP 2020.
+//
+// For a feature map F (one image, H*W positions x C channels) with rows
+// normalised, F^_p = F_p / (||F_p||_2 + eps), the spatial affinity matrix is
+//   A = F^ F^T   (H*W x H*W; A_pq = cosine similarity of positions p and q)
+//   L = mean_{n,p,q} |A_s - A_t|        (distance 'l1', default; 'l2' squares instead)
+// Choices: eps = 1e-7 added to the norm (as in the authors' code); the mean over
+// all N*(HW)^2 entries (the paper's 1/|A| normalisation). The affinity does not
+// depend on the channel count, so no adapter is needed (needsSameChannels = false);
+// student and teacher must have the same H and W. Memory is N*(HW)^2 floats:
+// tap at the LR resolution (e.g. 'body'), not after the upsampler.
+import { z } from 'zod';
+import { tf } from '@kdlab/engine';
+import type { Scalar, Tensor, Tensor3D } from '@kdlab/engine';
+import { distanceOption, elementDistance, type Distance } from '../distance';
+import { DistillLoss, registerLoss } from '../loss';
+
+const EPS = 1e-7;
+
+/** [N, H, W, C] -> [N, HW, HW] cosine similarities between positions. */
+export function spatialAffinity(x: Tensor): Tensor3D {
+  return tf.tidy(() => {
+    const [n, h, w, c] = x.shape;
+    const f = x.reshape([n, h * w, c]);
+    const unit = f.div(f.square().sum(-1, true).sqrt().add(EPS));
+    return tf.matMul(unit, unit, false, true) as Tensor3D;
+  });
+}
+
+export class FakdLoss extends DistillLoss {
+  readonly name = 'fakd';
+  override readonly needsSameChannels = false;
+
+  constructor(readonly distance: Distance) {
+    super();
+  }
+
+  compute(student: Tensor, teacher: Tensor): Scalar {
+    this.assertRank(student, 4, 'student');
+    this.assertRank(teacher, 4, 'teacher');
+    if (student.shape[0] !== teacher.shape[0] || student.shape[1] !== teacher.shape[1] || student.shape[2] !== teacher.shape[2]) {
+      throw new Error(`loss 'fakd': student [${student.shape}] and teacher [${teacher.shape}] must have the same batch, height and width`);
+    }
+    return tf.tidy(() => elementDistance(spatialAffinity(student), spatialAffinity(teacher), this.distance).mean() as Scalar);
+  }
+}
+
+registerLoss('fakd', z.object({ distance: distanceOption.default('l1') }).strict(), (o) => new FakdLoss(o.distance));

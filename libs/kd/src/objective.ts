@@ -1,0 +1,171 @@
+// DistillationObjective: the weighted sum of terms that every domain trains on.
+//
+// Each term routes one recorded student tensor and one teacher tensor (or the
+// ground truth) to a loss:
+//   { name, loss: {kind, ...options}, weight, student: <tap>, teacher: <tap> | 'target', adapter? }
+// 'output' names a model's output; teacher 'target' is the batch ground truth.
+// The task term is { name: 'task', loss: {kind: 'l1'}, weight: 1, student: 'output', teacher: 'target' }.
+//
+// An adapter (student width -> teacher width) is created for a term when the
+// spec asks for one, or when the loss compares tensors element-wise
+// (loss.needsSameChannels) and the channel counts given for the two taps
+// differ; a 1x1 conv by default. The adapters' weights are trained with the
+// student: optimise `trainableWeights` together with the student's.
+//
+// compute() returns the weighted total and each term's unweighted value, so
+// the runner can log every term on its own. Inside optimizer.minimize /
+// tf.variableGrads the engine disposes every tensor but the returned cost:
+// read or tf.keep() the terms inside the closure. The teacher's weights must not
+// be trainable (set teacher.trainable = false) or optimizers would update them.
+import { z } from 'zod';
+import { Rng, tf } from '@kdlab/engine';
+import type { Scalar, Tensor, Variable } from '@kdlab/engine';
+import { parseOptions } from '@kdlab/backbones';
+import { createAdapter, type Adapter } from './adapter';
+import { createLoss, type DistillLoss } from './loss';
+import type { Taps } from './taps';
+
+export const OUTPUT = 'output';
+export const TARGET = 'target';
+
+export const termSpecSchema = z
+  .object({
+    name: z.string().min(1),
+    loss: z.object({ kind: z.string().min(1) }).passthrough(),
+    weight: z.number().finite().nonnegative(),
+    student: z.string().min(1),
+    teacher: z.string().min(1),
+    adapter: z
+      .object({ kind: z.enum(['conv1x1', 'mlp']), hidden: z.number().int().positive().optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type TermSpec = z.input<typeof termSpecSchema>;
+
+export interface TapChannels {
+  student: Record<string, number>;
+  teacher: Record<string, number>;
+}
+
+interface Term {
+  spec: z.output<typeof termSpecSchema>;
+  loss: DistillLoss;
+  adapter: Adapter | null;
+}
+
+function pick(taps: Taps, name: string, side: 'student' | 'teacher', term: string): Tensor {
+  if (name === OUTPUT) return taps.output;
+  const t = taps.features[name];
+  if (!t) throw new Error(`term '${term}': the ${side} taps have no '${name}' (recorded: ${[OUTPUT, ...Object.keys(taps.features)].join(', ')})`);
+  return t;
+}
+
+export class DistillationObjective {
+  private readonly terms: Term[];
+
+  constructor(terms: TermSpec[], channels: TapChannels, seed: number) {
+    if (terms.length === 0) throw new Error('DistillationObjective: no terms');
+    const rng = new Rng(seed);
+    const seen = new Set<string>();
+    this.terms = terms.map((raw, i) => {
+      const label = `term ${i}${typeof raw?.name === 'string' ? ` ('${raw.name}')` : ''}`;
+      const spec = parseOptions(termSpecSchema, raw, label);
+      if (seen.has(spec.name)) throw new Error(`${label}: the name '${spec.name}' is used twice`);
+      seen.add(spec.name);
+      let loss: DistillLoss;
+      try {
+        loss = createLoss(spec.loss);
+      } catch (err) {
+        throw new Error(`term '${spec.name}': ${(err as Error).message}`);
+      }
+      return { spec, loss, adapter: this.makeAdapter(spec, loss, channels, rng.seed()) };
+    });
+  }
+
+  private makeAdapter(spec: Term['spec'], loss: DistillLoss, channels: TapChannels, seed: number): Adapter | null {
+    const sC = channels.student[spec.student];
+    const tC = spec.teacher === TARGET ? channels.teacher[TARGET] : channels.teacher[spec.teacher];
+    const widthsDiffer = sC !== undefined && tC !== undefined && sC !== tC;
+    if (!spec.adapter && !(loss.needsSameChannels && widthsDiffer)) return null;
+    if (sC === undefined || tC === undefined) {
+      throw new Error(`term '${spec.name}': an adapter needs the channel counts of student tap '${spec.student}' and teacher tap '${spec.teacher}' (pass them in channels)`);
+    }
+    const kind = spec.adapter?.kind ?? 'conv1x1';
+    return createAdapter({ kind, inChannels: sC, outChannels: tC, hidden: spec.adapter?.hidden }, seed);
+  }
+
+  /** Student tap names the terms read (without 'output'): pass them to tapModel. */
+  get studentTaps(): string[] {
+    return [...new Set(this.terms.map((t) => t.spec.student).filter((n) => n !== OUTPUT))];
+  }
+
+  /** Teacher tap names the terms read (without 'output' and 'target'). */
+  get teacherTaps(): string[] {
+    return [...new Set(this.terms.map((t) => t.spec.teacher).filter((n) => n !== OUTPUT && n !== TARGET))];
+  }
+
+  /** False when every term compares with the ground truth (no teacher forward pass needed). */
+  get needsTeacher(): boolean {
+    return this.terms.some((t) => t.spec.teacher !== TARGET);
+  }
+
+  get termNames(): string[] {
+    return this.terms.map((t) => t.spec.name);
+  }
+
+  /** Weighted total and each term's unweighted value. The caller owns the returned scalars. */
+  compute(student: Taps, teacher: Taps | null, target: Tensor): { total: Scalar; terms: Record<string, Scalar> } {
+    const context = { student, teacher, target };
+    const terms: Record<string, Scalar> = {};
+    let total: Scalar | null = null;
+    for (const { spec, loss, adapter } of this.terms) {
+      let t: Tensor;
+      if (spec.teacher === TARGET) t = target;
+      else if (!teacher) throw new Error(`term '${spec.name}': reads teacher tap '${spec.teacher}' but no teacher taps were given`);
+      else t = pick(teacher, spec.teacher, 'teacher', spec.name);
+      const s = pick(student, spec.student, 'student', spec.name);
+      const value = tf.tidy(() => loss.compute(adapter ? adapter.apply(s) : s, t, context));
+      terms[spec.name] = value;
+      const weighted: Scalar = tf.tidy(() => value.mul(spec.weight) as Scalar);
+      if (total === null) total = weighted;
+      else {
+        const sum: Scalar = tf.tidy(() => total!.add(weighted) as Scalar);
+        tf.dispose([total, weighted]);
+        total = sum;
+      }
+    }
+    return { total: total!, terms };
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.terms.flatMap((t) => t.adapter?.trainableWeights ?? []);
+  }
+
+  /** Names matching getWeights(), e.g. 'adapter/fd/0': for checkpoints. */
+  get weightNames(): string[] {
+    return this.terms.flatMap((t) => (t.adapter?.trainableWeights ?? []).map((_, i) => `adapter/${t.spec.name}/${i}`));
+  }
+
+  /** Copies of the adapter weights (the caller disposes them). */
+  getWeights(): Tensor[] {
+    return this.terms.flatMap((t) => t.adapter?.getWeights() ?? []);
+  }
+
+  setWeights(weights: Tensor[]): void {
+    const expected = this.trainableWeights.length;
+    if (weights.length !== expected) throw new Error(`DistillationObjective.setWeights: got ${weights.length} tensors, expected ${expected} (${this.weightNames.join(', ')})`);
+    let at = 0;
+    for (const t of this.terms) {
+      if (!t.adapter) continue;
+      const k = t.adapter.trainableWeights.length;
+      t.adapter.setWeights(weights.slice(at, at + k));
+      at += k;
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.terms) t.adapter?.dispose();
+  }
+}
