@@ -1,0 +1,12 @@
+// @kdlab/reports: HTML result reports generated from logged runs — paper-style
+// tables, vega-lite charts (static SVG + interactive), provenance, CSV.
+// The logging convention it reads is in ../README.md and convention.ts.
+export { buildReport, aggregationText, type BuildReportOptions, type BuildReportResult } from './build';
+export { buildReportFromStore, loadReportRuns, type LoadRunsOptions } from './source';
+export { parseSpec, loadSpec, SpecError, ReportSpecSchema, type ReportSpec, type ReportSpecInput, type TableSpec } from './spec';
+export type { ReportRun, MetricPoint, PerImageFile, RunStatus } from './run';
+export { TAG, PARAM, METRIC, SELECTIONS, parseEvalKey, evalKey, perImageArtifact, perImageId } from './convention';
+export { summarize, type Stat } from './model/stats';
+export { rankColumn, type Rank } from './model/rank';
+export { buildTable, type ResultTable, type TableRow, type Cell } from './model/table';
+export { redactUrl, redactText } from './redact';
