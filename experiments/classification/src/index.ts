@@ -1,0 +1,16 @@
+// @kdlab/classification: image classification for kdlab (CIFAR-10,
+// Fashion-MNIST). Importing it registers the `classification` task with the
+// runner (found through this package's "kdlab.tasks").
+import { registerTask } from '@kdlab/runner';
+import { classificationTask } from './task';
+
+registerTask(classificationTask);
+
+export { classificationTask, ClassificationTaskInstance, accuracyResult } from './task';
+export { clsDataSchema, clsEvalSchema, DATASETS, type ClsData, type ClsEval, type ClassificationDataset } from './schema';
+export { clsMetricKey, peerMetric, ENSEMBLE_METRIC } from './naming';
+export { loadCifar10, CIFAR10_CLASSES, type Cifar10 } from './data/cifar10';
+export { loadFashionMnist, FASHION_MNIST_CLASSES, type FashionMnist } from './data/fashion-mnist';
+export { parseIdx, readIdx } from './data/idx';
+export { balancedSubset, type LabelledImages } from './data/labelled-images';
+export { ClassificationBatches } from './data/batch-stream';

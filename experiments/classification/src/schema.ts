@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+export const DATASETS = ['cifar10', 'fashion-mnist'] as const;
+export type ClassificationDataset = (typeof DATASETS)[number];
+
+/** `config.data` of the `classification` task. */
+export const clsDataSchema = z
+  .object({
+    dataset: z.enum(DATASETS),
+    /** Train on the first N images of each class only (a balanced subset, the same for every seed). */
+    trainPerClass: z.number().int().positive().optional(),
+    batch: z.number().int().positive(),
+    augment: z
+      .object({
+        /** Zero padding before the random crop back to the original size (CIFAR: 4). */
+        pad: z.number().int().nonnegative().default(4),
+        flip: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+/** `config.eval` of the `classification` task. */
+export const clsEvalSchema = z
+  .object({
+    /** Evaluate on the first N test images of each class only (quick runs); the whole test split by default. */
+    testPerClass: z.number().int().positive().optional(),
+    batch: z.number().int().positive().default(500),
+  })
+  .strict();
+
+export type ClsData = z.infer<typeof clsDataSchema>;
+export type ClsEval = z.infer<typeof clsEvalSchema>;
