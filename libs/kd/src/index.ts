@@ -6,7 +6,7 @@
 // LossContext (third, optional argument of DistillLoss.compute: target and both
 // taps, used by FACD's adaptive gate); DistillLoss.needsSameChannels;
 // registerLoss / listLosses; Adapter.spec / dispose; the objective's
-// studentTaps / teacherTaps / needsTeacher / termNames / weightNames /
+// static tapNames(terms), studentTaps / teacherTaps / needsTeacher / termNames / weightNames /
 // getWeights / setWeights / dispose; stopGradient; spatialAffinity.
 //
 // Loss kinds (one file each in src/losses/): l1, l2, fitnet, fakd, facd, lsfd.

@@ -96,14 +96,20 @@ export class DistillationObjective {
     return createAdapter({ kind, inChannels: sC, outChannels: tC, hidden: spec.adapter?.hidden }, seed);
   }
 
-  /** Student tap names the terms read (without 'output'): pass them to tapModel. */
-  get studentTaps(): string[] {
-    return [...new Set(this.terms.map((t) => t.spec.student).filter((n) => n !== OUTPUT))];
+  /** The layer names the terms read from each model (without 'output' / 'target'): pass them to tapModel and tapChannels. */
+  static tapNames(terms: Pick<TermSpec, 'student' | 'teacher'>[]): { student: string[]; teacher: string[] } {
+    return {
+      student: [...new Set(terms.map((t) => t.student).filter((n) => n !== OUTPUT))],
+      teacher: [...new Set(terms.map((t) => t.teacher).filter((n) => n !== OUTPUT && n !== TARGET))],
+    };
   }
 
-  /** Teacher tap names the terms read (without 'output' and 'target'). */
+  get studentTaps(): string[] {
+    return DistillationObjective.tapNames(this.terms.map((t) => t.spec)).student;
+  }
+
   get teacherTaps(): string[] {
-    return [...new Set(this.terms.map((t) => t.spec.teacher).filter((n) => n !== OUTPUT && n !== TARGET))];
+    return DistillationObjective.tapNames(this.terms.map((t) => t.spec)).teacher;
   }
 
   /** False when every term compares with the ground truth (no teacher forward pass needed). */

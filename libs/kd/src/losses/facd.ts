@@ -55,7 +55,9 @@ export class FacdLoss extends DistillLoss {
     const y = context?.target;
     if (!s || !t || !y) throw new Error("loss 'facd' (adaptive): needs the student and teacher SR outputs and the target in the context (or set adaptive: false)");
     if (s.shape[0] !== n) throw new Error(`loss 'facd': the outputs have batch ${s.shape[0]} but the features have ${n}`);
-    return tf.tidy(() => perSampleMse(t, y).less(perSampleMse(s, y)).toFloat() as Tensor1D);
+    // step(x) = 1 for x > 0 else 0, i.e. MSE_t < MSE_s. Unlike tf.less it has a
+    // (zero) gradient, so the gate may sit on the tape of the student's output.
+    return tf.tidy(() => tf.step(perSampleMse(s, y).sub(perSampleMse(t, y))) as Tensor1D);
   }
 
   compute(student: Tensor, teacher: Tensor, context?: LossContext): Scalar {
