@@ -2,7 +2,7 @@
 // dataset manifests. Interface agreed in docs/CONTRIBUTING.md; additions beyond it:
 // ImageReadError, decodeImage/encodeImage, listImageFiles, createImage/assertImage/toRgb/cropImage,
 // contributions/cubic (imresize internals), LoadSrPairsOptions ('A+B' dataset names),
-// PatchSamplerState, manifest helpers (listManifests, manifestFiles, rehashManifest, datasetDigest),
+// PatchSamplerState, manifest helpers (listManifests, manifestFiles, hashDatasetFiles, rehashManifest, datasetDigest),
 // writeFileAtomic.
 export { dataPath, dataRoot, repoRoot } from './root';
 export { assertImage, createImage, cropImage, toRgb, type Image } from './image';
@@ -16,5 +16,5 @@ export {
   DatasetManifestSchema, datasetDir, listManifests, loadManifest, manifestFiles, manifestPath,
   type DatasetManifest, type ManifestFile,
 } from './manifest';
-export { checkFile, datasetDigest, rehashManifest, sha256, verifyDataset } from './verify';
+export { checkFile, datasetDigest, hashDatasetFiles, rehashManifest, sha256, verifyDataset } from './verify';
 export { writeFileAtomic } from './atomic';

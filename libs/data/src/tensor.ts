@@ -21,7 +21,7 @@ export function tensorToImage(t: Tensor3D): Image {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     // NaN maps to 0 rather than poisoning the image silently as 255.
-    data[i] = v > 0 ? (v < 1 ? Math.round(v * 255) : 255) : 0;
+    data[i] = v > 0 ? (v < 1 ? (v * 255 + 0.5) | 0 : 255) : 0; // round half up, no Math call in the loop
   }
   return { data, height, width, channels };
 }

@@ -56,11 +56,8 @@ function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-/**
- * Recomputes the manifest's `files` from the image files under its root and writes the
- * manifest back (other fields untouched). Returns the new manifest.
- */
-export function rehashManifest(name: string, env: NodeJS.ProcessEnv = process.env): DatasetManifest {
+/** The image files under a manifest's root, hashed: what its `files` should say. */
+export function hashDatasetFiles(name: string, env: NodeJS.ProcessEnv = process.env): ManifestFile[] {
   const manifest = loadManifest(name);
   const dir = datasetDir(manifest, env);
   if (!fs.existsSync(dir)) throw new Error(`dataset ${name}: ${dir} not found under the data root`);
@@ -69,7 +66,12 @@ export function rehashManifest(name: string, env: NodeJS.ProcessEnv = process.en
     return { path: rel, sha256: sha256(bytes), bytes: bytes.length };
   });
   if (files.length === 0) throw new Error(`dataset ${name}: no image files under ${dir}`);
-  const updated: DatasetManifest = { ...manifest, files };
+  return files;
+}
+
+/** Rewrites datasets/<name>.json with freshly hashed `files` (other fields untouched). */
+export function rehashManifest(name: string, env: NodeJS.ProcessEnv = process.env): DatasetManifest {
+  const updated: DatasetManifest = { ...loadManifest(name), files: hashDatasetFiles(name, env) };
   delete updated.filesNote;
   writeFileAtomic(manifestPath(name), `${JSON.stringify(updated, null, 2)}\n`);
   return updated;
