@@ -48,6 +48,8 @@ const ChartsSpec = z
         metric: z.string().default('psnr'),
         /** How many dataset/scale pairs get a per-image chart. */
         max: z.number().int().min(0).default(4),
+        /** Bars per chart at most: with many images, only the methods with the largest mean gain are drawn. */
+        maxBars: z.number().int().min(10).default(240),
       })
       .strict()
       .default({}),

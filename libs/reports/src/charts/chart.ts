@@ -33,3 +33,8 @@ export function rowColor(shown: string[], all: string[] = shown) {
   const range = shown.map((r) => PALETTE[Math.max(0, all.indexOf(r)) % PALETTE.length]);
   return { field: 'row', type: 'nominal' as const, title: 'method', scale: { domain: shown, range }, sort: shown };
 }
+
+/** Chart data keeps 6 significant digits: more is invisible and doubles the file. */
+export function round(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(6)) : v;
+}

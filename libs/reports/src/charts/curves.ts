@@ -5,7 +5,7 @@ import { METRIC } from '../convention';
 import type { ReportRun } from '../run';
 import type { ReportSpec } from '../spec';
 import { binPoints, stepRange } from './downsample';
-import { CHART_CONFIG, CHART_HEIGHT, CHART_WIDTH, rowColor, type ChartDef } from './chart';
+import { CHART_CONFIG, CHART_HEIGHT, CHART_WIDTH, round, rowColor, type ChartDef } from './chart';
 
 /** Keys to draw: the spec's list, else every `train/*` history the runs carry, `train/loss` first, at most 6. */
 export function curveKeys(runs: readonly ReportRun[], spec: ReportSpec): string[] {
@@ -27,7 +27,7 @@ export function curveChart(key: string, runs: ReadonlyArray<{ run: ReportRun; ro
 
   if (perRun) {
     const values = series.flatMap((s) =>
-      binPoints(s.points, lo, hi, buckets).map((p) => ({ row: s.row, run: `${s.run.runName} (${s.run.runId.slice(0, 8)})`, step: p.step, value: p.value })),
+      binPoints(s.points, lo, hi, buckets).map((p) => ({ row: s.row, run: `${s.run.runName} (${s.run.runId.slice(0, 8)})`, step: round(p.step), value: round(p.value) })),
     );
     return {
       id,
@@ -60,7 +60,7 @@ export function curveChart(key: string, runs: ReadonlyArray<{ run: ReportRun; ro
     a.n += 1;
     acc.set(k, a);
   }
-  const values = [...acc.values()].map((a) => ({ row: a.row, step: a.step / a.n, mean: a.sum / a.n, min: a.min, max: a.max, runs: a.n })).sort((a, b) => a.step - b.step);
+  const values = [...acc.values()].map((a) => ({ row: a.row, step: round(a.step / a.n), mean: round(a.sum / a.n), min: round(a.min), max: round(a.max), runs: a.n })).sort((a, b) => a.step - b.step);
   const y = { field: 'mean', type: 'quantitative' as const, title: `${key} (mean over runs)`, scale: { zero: false } };
   return {
     id,

@@ -6,7 +6,7 @@ import { metricLabel } from '../model/format';
 import type { RowGroup } from '../model/rows';
 import type { ReportSpec } from '../spec';
 import { readField } from '../model/fields';
-import { CHART_CONFIG, CHART_HEIGHT, CHART_WIDTH, rowColor, type ChartDef } from './chart';
+import { CHART_CONFIG, CHART_HEIGHT, CHART_WIDTH, round, rowColor, type ChartDef } from './chart';
 
 /** Mean over seeds of `metric` per image, for one row and one per-image file id. */
 export function perImageMeans(group: RowGroup, fileId: string, metric: string, seedRef: string): Map<string, number> {
@@ -42,15 +42,27 @@ export function perImageChart(fileId: string, groups: readonly RowGroup[], spec:
   const xEnc = { field: 'image', type: 'nominal' as const, sort: images, title: 'image', axis: { labelAngle: -40, labelLimit: 90 } };
 
   if (base && means.length > 1) {
-    const others = means.filter((x) => x !== base);
+    const sign = spec.directions[metric] === 'lower' ? -1 : 1;
+    const gainOf = (m: Map<string, number>) => {
+      const common = images.filter((im) => m.has(im) && base.m.has(im));
+      return common.reduce((a, im) => a + sign * (m.get(im)! - base.m.get(im)!), 0) / Math.max(1, common.length);
+    };
+    let others = means.filter((x) => x !== base);
+    // Bounded size: with many images only the methods that gain most are drawn (reference rows last).
+    const keep = Math.max(1, Math.floor(spec.charts.perImage.maxBars / Math.max(1, images.length)));
+    const dropped = Math.max(0, others.length - keep);
+    if (dropped > 0) {
+      const chosen = new Set([...others].sort((a, b) => Number(a.g.isReference) - Number(b.g.isReference) || gainOf(b.m) - gainOf(a.m)).slice(0, keep));
+      others = others.filter((x) => chosen.has(x));
+    }
     const values = others.flatMap(({ g, m }) =>
-      images.filter((im) => m.has(im) && base.m.has(im)).map((im) => ({ row: g.label, image: im, delta: m.get(im)! - base.m.get(im)!, value: m.get(im)! })),
+      images.filter((im) => m.has(im) && base.m.has(im)).map((im) => ({ row: g.label, image: im, delta: round(m.get(im)! - base.m.get(im)!), value: round(m.get(im)!) })),
     );
     const rows = others.map((x) => x.g.label);
     return {
       id,
       title: `Per-image ${label}: gain over ${base.g.label}`,
-      caption: `Per-image ${label}: each method's mean over seeds minus the baseline's (${base.g.label}), per image; bars above zero are better than the baseline${spec.directions[metric] === 'lower' ? ' (for this metric lower is better: bars below zero are better)' : ''}.`,
+      caption: `Per-image ${label}: each method's mean over seeds minus the baseline's (${base.g.label}), per image; bars above zero are better than the baseline${sign < 0 ? ' (for this metric lower is better: bars below zero are better)' : ''}.${dropped ? ` ${dropped} methods with smaller mean gains are left out (at most ${spec.charts.perImage.maxBars} bars; the CSV and the table have them all).` : ''}`,
       spec: {
         ...common,
         data: { values },
@@ -65,12 +77,13 @@ export function perImageChart(fileId: string, groups: readonly RowGroup[], spec:
       },
     };
   }
-  const rows = means.map((x) => x.g.label);
-  const values = means.flatMap(({ g, m }) => [...m.entries()].map(([image, value]) => ({ row: g.label, image, value })));
+  const shown = means.slice(0, Math.max(1, Math.floor(spec.charts.perImage.maxBars / Math.max(1, images.length))));
+  const rows = shown.map((x) => x.g.label);
+  const values = shown.flatMap(({ g, m }) => [...m.entries()].map(([image, value]) => ({ row: g.label, image, value: round(value) })));
   return {
     id,
     title: `Per-image ${label}`,
-    caption: `Per-image ${label}, mean over seeds, per method (the y axis does not start at zero).`,
+    caption: `Per-image ${label}, mean over seeds, per method (the y axis does not start at zero)${shown.length < means.length ? `; the first ${shown.length} of ${means.length} methods (at most ${spec.charts.perImage.maxBars} bars)` : ''}.`,
     spec: {
       ...common,
       data: { values },

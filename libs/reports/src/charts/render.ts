@@ -16,7 +16,7 @@ export async function renderSvg(chart: ChartDef): Promise<string> {
   const compiled = vl.compile(chart.spec, { logger: quietLogger(vega) }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn, logger: quietLogger(vega) });
   try {
-    return assertInert(await view.toSVG(), chart.id);
+    return compactSvg(assertInert(await view.toSVG(), chart.id));
   } finally {
     view.finalize();
   }
@@ -45,4 +45,9 @@ export function assertInert(svg: string, id: string): string {
     if (/\shref\s*=\s*"\s*javascript:/i.test(tag[2])) fail('a javascript: link');
   }
   return svg;
+}
+
+/** Geometry to 0.01 px (vega prints 16 digits); text and labels are left as they are. */
+export function compactSvg(svg: string): string {
+  return svg.replace(/\s(d|transform|points|x|y|x1|x2|y1|y2|width|height|cx|cy|r)="([^"]*)"/g, (_m, name: string, value: string) => ` ${name}="${value.replace(/(\d+\.\d\d)\d+/g, '$1')}"`);
 }

@@ -1,0 +1,44 @@
+// Measures a 1000-run report: `npx tsx libs/reports/src/bench.ts [runs] [outDir]`.
+// 10 methods × 25 seeds × 4 scales, 4 test sets, 2000 logged steps of two
+// curves per run and 100 per-image values per test set: ~4M points in, an
+// aggregated report out.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildReport } from './build';
+import { syntheticRuns } from './fixtures/synthetic';
+
+export interface BenchResult {
+  runs: number;
+  pointsIn: number;
+  buildMs: number;
+  timings: Record<string, number>;
+  htmlBytes: number;
+  staticHtmlBytes: number;
+  csvBytes: number;
+}
+
+export async function benchReport(total = 1000, outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-bench-'))): Promise<BenchResult> {
+  const methods = Array.from({ length: 10 }, (_, i) => (i === 0 ? 'teacher (EDSR)' : i === 1 ? 'student' : `student + KD${i}`));
+  const scales = [2, 3, 4, 8];
+  const seeds = Math.max(1, Math.round(total / (methods.length * scales.length)));
+  const runs = syntheticRuns({ methods, seeds, scales, datasets: ['Set5', 'Set14', 'B100', 'Urban100'], steps: 2000, images: 100 });
+  const pointsIn = runs.reduce((a, r) => a + Object.values(r.histories ?? {}).reduce((b, h) => b + h.length, 0), 0);
+  const t0 = performance.now();
+  const res = await buildReport({ runs, outDir });
+  const buildMs = Math.round(performance.now() - t0);
+  const stat = await buildReport({ runs, outDir: path.join(outDir, 'static'), interactive: false });
+  const csvBytes = res.csvFiles.reduce((a, f) => a + fs.statSync(f).size, 0);
+  return { runs: runs.length, pointsIn, buildMs, timings: res.timings, htmlBytes: res.bytes, staticHtmlBytes: stat.bytes, csvBytes };
+}
+
+if (require.main === module) {
+  const total = Number(process.argv[2] ?? 1000);
+  benchReport(total, process.argv[3]).then((r) => {
+    const kb = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+    console.log(`runs: ${r.runs} (${r.pointsIn.toLocaleString('en')} curve points in)`);
+    console.log(`build: ${r.buildMs} ms (${Object.entries(r.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})`);
+    console.log(`index.html: ${kb(r.htmlBytes)} (static-only: ${kb(r.staticHtmlBytes)}; JS libraries inlined: ~${kb(r.htmlBytes - r.staticHtmlBytes)})`);
+    console.log(`CSV: ${kb(r.csvBytes)}`);
+  });
+}

@@ -1,0 +1,75 @@
+import type { ReportRun } from '../run';
+import { parseSpec } from '../spec';
+import { buildTable, tableSpecs } from './table';
+
+let clock = 0;
+function run(method: string, seed: number, metrics: Record<string, number>, tags: Record<string, string> = {}): ReportRun {
+  clock += 1;
+  return {
+    runId: `r${clock}`,
+    experimentId: '1',
+    experimentName: 'e',
+    runName: `${method}-${seed}`,
+    status: 'FINISHED',
+    startTime: clock,
+    params: { seed: String(seed) },
+    tags: { 'kdlab.method': method, ...tags },
+    metrics,
+  };
+}
+
+const P = 'eval/Set5/x4/psnr';
+const S = 'eval/Set5/x4/ssim';
+
+describe('buildTable', () => {
+  const runs = [
+    run('student', 0, { [P]: 30.0, [S]: 0.85 }, { 'kdlab.baseline': 'true' }),
+    run('student', 1, { [P]: 30.2, [S]: 0.86 }, { 'kdlab.baseline': 'true' }),
+    run('student + FD', 0, { [P]: 30.4, [S]: 0.87 }),
+    run('student + FD', 1, { [P]: 30.6, [S]: 0.87 }),
+    run('teacher', 0, { [P]: 31.5, [S]: 0.9 }, { 'kdlab.reference': 'true' }),
+    run('student + AT', 0, { [P]: 30.3, [S]: 0.88 }),
+    run('student', 0, { [P]: 99 }, { 'kdlab.baseline': 'true', 'kdlab.note': 'failed' }),
+  ];
+  runs[6].status = 'FAILED';
+
+  it('groups by method, aggregates over seeds and computes Δ against the tagged baseline', () => {
+    const spec = parseSpec({});
+    const finished = runs.filter((r) => r.status === 'FINISHED');
+    const t = buildTable(finished, spec, tableSpecs(spec)[0]);
+    expect(t.columns.map((c) => c.key)).toEqual([P, S]);
+    expect(t.rows.map((r) => r.label)).toEqual(['student', 'student + FD', 'teacher', 'student + AT']);
+    expect(t.baseline).toBe('student');
+    const fd = t.rows[1].cells[0];
+    expect(fd.stat!.n).toBe(2);
+    expect(fd.stat!.mean).toBeCloseTo((30.4 + 30.6) / 2, 12);
+    expect(fd.delta!).toBeCloseTo((30.4 + 30.6) / 2 - (30.0 + 30.2) / 2, 12);
+    expect(t.rows[0].cells[0].delta).toBeUndefined();
+  });
+
+  it('ranks the students and leaves the reference (teacher) row unranked', () => {
+    const spec = parseSpec({});
+    const t = buildTable(runs.slice(0, 6), spec, tableSpecs(spec)[0]);
+    const psnrRanks = t.rows.map((r) => r.cells[0].rank);
+    expect(psnrRanks).toEqual([undefined, 1, undefined, 2]);
+    const ssimRanks = t.rows.map((r) => r.cells[1].rank);
+    expect(ssimRanks).toEqual([undefined, 2, undefined, 1]);
+  });
+
+  it('keeps one run per seed: the latest started', () => {
+    const spec = parseSpec({});
+    const twice = [run('m', 0, { [P]: 10 }), run('m', 0, { [P]: 20 }), run('m', 1, { [P]: 30 })];
+    const t = buildTable(twice, spec, tableSpecs(spec)[0]);
+    expect(t.rows[0].cells[0].stat!.n).toBe(2);
+    expect(t.rows[0].cells[0].stat!.mean).toBeCloseTo(25, 12);
+    expect(t.rows[0].cells[0].runIds).toEqual([twice[1].runId, twice[2].runId]);
+  });
+
+  it('follows the spec: explicit baseline, row order, datasets and metrics', () => {
+    const spec = parseSpec({ baseline: 'student + AT', rowOrder: ['teacher', 'student + AT'], tables: [{ id: 't', metrics: ['psnr'], datasets: ['Set5'], scales: [4] }] });
+    const t = buildTable(runs.slice(0, 6), spec, spec.tables![0]);
+    expect(t.columns.map((c) => c.key)).toEqual([P]);
+    expect(t.rows.slice(0, 2).map((r) => r.label)).toEqual(['teacher', 'student + AT']);
+    expect(t.rows.find((r) => r.label === 'student')!.cells[0].delta).toBeCloseTo(30.1 - 30.3, 12);
+  });
+});
