@@ -2,7 +2,7 @@
 // tables, vega-lite charts (static SVG + interactive), provenance, CSV.
 // The logging convention it reads is in ../README.md and convention.ts.
 export { buildReport, aggregationText, type BuildReportOptions, type BuildReportResult } from './build';
-export { buildReportFromStore, loadReportRuns, type LoadRunsOptions } from './source';
+export { buildReportFromStore, loadReportRuns, openSource, type LoadRunsOptions, type RunSource, type BuildFromStoreOptions } from './source';
 export { parseSpec, loadSpec, SpecError, ReportSpecSchema, type ReportSpec, type ReportSpecInput, type TableSpec } from './spec';
 export type { ReportRun, MetricPoint, PerImageFile, RunStatus } from './run';
 export { TAG, PARAM, METRIC, SELECTIONS, parseEvalKey, evalKey, perImageArtifact, perImageId } from './convention';

@@ -11,6 +11,8 @@ import { parseSpec, type ReportSpec, type ReportSpecInput } from './spec';
 /** What reports need from a tracker. */
 export interface RunSource {
   readonly uiBaseUrl?: string;
+  /** Where the runs come from, without credentials (for messages). */
+  readonly describe: string;
   searchRuns(opts: { experiment: string; filter?: string; maxResults?: number }): Promise<ReportRun[]>;
   getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
   /** Resolves to the local path of the downloaded file; rejects when the run has no such artifact. */
@@ -87,6 +89,7 @@ export interface BuildFromStoreOptions {
   outDir: string;
   spec?: ReportSpec | ReportSpecInput;
   filter?: string;
+  interactive?: boolean;
 }
 
 /** Opens the store through @kdlab/tracking; adapted once its API lands. */
@@ -95,9 +98,10 @@ export async function openSource(from: string): Promise<RunSource> {
   throw new Error('@kdlab/tracking is not available yet');
 }
 
-export async function buildReportFromStore(opts: BuildFromStoreOptions): Promise<BuildReportResult> {
+export async function buildReportFromStore(opts: BuildFromStoreOptions): Promise<BuildReportResult & { source: string }> {
   const spec = parseSpec(opts.spec ?? {});
   const source = await openSource(opts.from);
   const runs = await loadReportRuns(source, { experiment: opts.experiment, filter: opts.filter, spec });
-  return buildReport({ runs, spec, outDir: opts.outDir, serverUrl: source.uiBaseUrl });
+  const res = await buildReport({ runs, spec, outDir: opts.outDir, serverUrl: source.uiBaseUrl, interactive: opts.interactive });
+  return { ...res, source: source.describe };
 }
