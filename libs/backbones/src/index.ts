@@ -7,6 +7,14 @@
 // PyTorch-default initializers, and the generic Registry / parseOptions that
 // @kdlab/kd's loss registry shares.
 //
+// Adding an architecture: one file src/archs/<domain>/<arch>.ts that builds a
+// tf.layers functional model (stable layer names = tap names; initializers
+// seeded from the Rng it is given) and calls registerBackbone(arch, zodSchema,
+// builder) and, for named configurations, registerPreset(name, arch, options).
+// Every module under src/archs/ is loaded on first use; nothing else changes.
+// A custom layer: extend tf.layers.Layer, give it a static className and call
+// tf.serialization.registerClass so model.save / tf.loadLayersModel work.
+//
 // SR backbones (EDSR, RCAN): input [N, h, w, 3] in [0,1] -> output
 // [N, h*s, w*s, 3] in [0,1] (not clipped). Tap names are listed at the top of
 // archs/sr/edsr.ts and archs/sr/rcan.ts: 'head', 'body.block{i}' / 'body.group{g}',

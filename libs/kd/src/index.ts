@@ -10,6 +10,11 @@
 // getWeights / setWeights / dispose; stopGradient; spatialAffinity.
 //
 // Loss kinds (one file each in src/losses/): l1, l2, fitnet, fakd, facd, lsfd.
+// Adding a loss: one file src/losses/<kind>.ts with a class extending
+// DistillLoss (a doc comment citing the paper, the formula and every choice)
+// that calls registerLoss(kind, zodSchema, factory); it is loaded on first use.
+// Then add its cases to golden/gen_losses.py and regenerate losses.json: the
+// test 'every registered loss kind has golden cases' fails until they exist.
 export { tapModel, tapChannels, type Taps, type TappedModel } from './taps';
 export { createAdapter, type Adapter, type AdapterSpec } from './adapter';
 export { DistillLoss, createLoss, registerLoss, listLosses, type LossContext, type LossSpec } from './loss';
