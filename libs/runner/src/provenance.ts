@@ -34,6 +34,6 @@ export function provenanceTags(): Record<string, string> {
     [TAG.threads]: String(info.threads),
     'mlflow.source.git.commit': git.commit,
   };
-  for (const [k, v] of Object.entries(info.versions)) tags[`${TAG.versionPrefix}${k}`] = v;
+  tags[TAG.versions] = JSON.stringify(info.versions);
   return tags;
 }

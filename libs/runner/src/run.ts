@@ -4,14 +4,13 @@
 // mark the run KILLED; `resume` continues from the newest checkpoint.
 import * as fs from 'fs';
 import * as path from 'path';
-import Papa from 'papaparse';
 import { stringify as toYaml } from 'yaml';
-import { Rng, tf } from '@kdlab/engine';
+import { Rng } from '@kdlab/engine';
 import type { LayersModel } from '@kdlab/engine';
 import { repoRoot } from '@kdlab/data';
 import { buildBackbone, countFlops, countParams } from '@kdlab/backbones';
-import { DistillationObjective, tapModel } from '@kdlab/kd';
-import { createTracker, type RunHandle } from '@kdlab/tracking';
+import { DistillationObjective, tapChannels, tapModel } from '@kdlab/kd';
+import type { RunHandle, Tracker } from '@kdlab/tracking';
 import { CheckpointStore } from './checkpoint/store';
 import { writeWeightsDir } from './checkpoint/weights-dir';
 import { flattenConfig } from './config/flatten';
@@ -22,7 +21,7 @@ import { StopSignals } from './signals';
 import type { Predictor, TaskInstance } from './task';
 import { RunInterrupted, TrainingLoop, type Tapped } from './train/loop';
 import { modelWeights, predictWith } from './train/models';
-import { METRIC, PARAM, TAG } from './train/naming';
+import { METRIC, TAG } from './train/naming';
 import { resolveTeacher, type ResolvedTeacher } from './train/teacher';
 import { progress } from './progress';
 
@@ -37,6 +36,8 @@ export interface RunOptions {
   cacheDir?: string;
   /** Tracking URI (default: config.tracking.uri, else MLFLOW_TRACKING_URI, else a local store). */
   trackingUri?: string;
+  /** A tracker to log to instead of one created from the URI. */
+  tracker?: Tracker;
   /** Evaluate on the task's test sets after training (default true). */
   evaluate?: boolean;
   /** Reuse a task instance (e.g. when a run trains its teacher first). */
@@ -80,8 +81,10 @@ async function logEval(handle: RunHandle, runDir: string, instance: TaskInstance
   handle.logMetrics(result.metrics, step);
   const evalDir = path.join(runDir, 'eval');
   fs.mkdirSync(evalDir, { recursive: true });
-  for (const [key, rows] of Object.entries(result.tables)) fs.writeFileSync(path.join(evalDir, `${key}.csv`), Papa.unparse(rows) + '\n');
-  if (Object.keys(result.tables).length > 0) await handle.logArtifact(evalDir, 'eval');
+  for (const [file, content] of Object.entries(result.files)) {
+    fs.writeFileSync(path.join(evalDir, file), typeof content === 'string' ? content : JSON.stringify(content, null, 1) + '\n');
+  }
+  if (Object.keys(result.files).length > 0) await handle.logArtifact(evalDir, 'eval');
   for (const [k, v] of Object.entries(result.metrics)) log(`  ${k} = ${v.toFixed(4)}`);
   return { metrics: result.metrics, seconds: (Date.now() - started) / 1000 };
 }
@@ -104,7 +107,8 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
   try {
     // The teacher first: training it is a run of its own, finished before this one opens.
     let teacher: ResolvedTeacher | undefined;
-    if (config.teacher) {
+    const teacherUsed = config.kd?.terms.some((t) => t.teacher !== 'target') || ('baseline' in config.student && config.student.baseline === 'teacher');
+    if (config.teacher && teacherUsed) {
       const configDir = path.dirname(path.resolve(run.source.split(' + ')[0]));
       teacher = await resolveTeacher(run, cacheDir, configDir, async (teacherRun, runsDir) => {
         log(`training the teacher (${teacherRun.config.name}); cached for later runs`);
@@ -114,7 +118,7 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
       models.push(teacher.model);
     }
 
-    const tracker = createTracker(opts.trackingUri ?? config.tracking.uri);
+    const tracker = opts.tracker ?? (await import('@kdlab/tracking')).createTracker(opts.trackingUri ?? config.tracking.uri);
     const handle = await tracker.startRun({ experiment: config.experiment, runName: config.name, resumeRunId: previous?.runId });
     if (!previous) writeRunState(runDir, { runId: handle.runId, configHash: run.hash, trackingUri: tracker.uri, startedAt: new Date().toISOString() });
     log(`${previous ? 'resuming' : 'run'} ${config.experiment}/${config.name}: tracking run ${handle.runId} (${tracker.uri})`);
@@ -130,20 +134,17 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         ...instance.tags,
       };
       if (teacher?.hash) tags[TAG.teacherHash] = teacher.hash;
-      for (const d of instance.datasets()) {
-        tags[`${TAG.dataPrefix}${d.name}.sha256`] = d.sha256;
-        tags[`${TAG.dataPrefix}${d.name}.files`] = String(d.files);
-      }
+      tags[TAG.dataChecksums] = JSON.stringify(Object.fromEntries(instance.datasets().map((d) => [d.name, { sha256: d.sha256, files: d.files }])));
+      Object.assign(tags, config.tags);
       await handle.setTags(tags);
       const resolvedFile = path.join(runDir, 'config.resolved.yaml');
       fs.writeFileSync(resolvedFile, `# resolved from ${run.source}\n# sha256 ${run.hash}\n${toYaml(config)}`);
       await handle.logArtifact(resolvedFile);
 
-      const params: Record<string, string | number> = flattenConfig(config);
-      if (teacher) {
-        params[PARAM.teacherParams] = countParams(teacher.model);
-        params[PARAM.teacherFlops] = countFlops(teacher.model, instance.flopsInputHw);
-      }
+      await handle.logParams(flattenConfig(config));
+      const sizeOf = (m: LayersModel) => ({ params: countParams(m), flops: countFlops(m, instance.flopsInputHw) });
+      const teacherSize = teacher ? sizeOf(teacher.model) : undefined;
+      if (teacherSize) handle.logMetrics({ [METRIC.teacherParams]: teacherSize.params, [METRIC.teacherFlops]: teacherSize.flops }, 0);
 
       let predictor: Predictor;
       let steps = 0;
@@ -152,16 +153,17 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         const rng = new Rng(config.seed);
         const student = buildBackbone(config.student.model, rng.seed());
         models.push(student);
-        params[PARAM.studentParams] = countParams(student);
-        params[PARAM.studentFlops] = countFlops(student, instance.flopsInputHw);
-        await handle.logParams(params);
+        const size = sizeOf(student);
+        handle.logMetrics({ [METRIC.params]: size.params, [METRIC.flops]: size.flops }, 0);
         const terms = config.kd!.terms;
         const tapNames = (side: 'student' | 'teacher') => [...new Set(terms.map((t) => t[side]).filter((n) => n !== 'output' && n !== 'target'))];
-        const studentTaps: Tapped = tapModel(student, tapNames('student'));
-        const teacherTaps: Tapped | undefined = teacher ? tapModel(teacher.model, tapNames('teacher')) : undefined;
+        // Taps share the models' layers; weights are saved and restored through the models themselves.
+        const studentTaps: Tapped = { forward: tapModel(student, tapNames('student')).forward, model: student };
+        const teacherTaps: Tapped | undefined = teacher ? { forward: tapModel(teacher.model, tapNames('teacher')).forward, model: teacher.model } : undefined;
         const adapterSeed = rng.seed();
         const dataRng = rng.fork();
-        const objective = new DistillationObjective(terms, channelsOf(instance, studentTaps, teacherTaps), adapterSeed);
+        const channels = { student: tapChannels(student, tapNames('student')), teacher: teacher ? tapChannels(teacher.model, tapNames('teacher')) : {} };
+        const objective = new DistillationObjective(terms, channels, adapterSeed);
         const checkpoints = new CheckpointStore(runDir, config.train!.keepCheckpoints);
         loop = new TrainingLoop({
           student: studentTaps,
@@ -190,10 +192,10 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         await handle.logArtifact(finalDir, FINAL);
         predictor = { kind: 'model', predict: predictWith(student) };
       } else {
-        await handle.logParams(params);
         const name = config.student.baseline;
         if (name === 'teacher') {
-          if (!teacher) throw new Error('config.student.baseline: teacher needs config.teacher');
+          if (!teacher || !teacherSize) throw new Error('config.student.baseline: teacher needs config.teacher');
+          handle.logMetrics({ [METRIC.params]: teacherSize.params, [METRIC.flops]: teacherSize.flops }, 0);
           predictor = { kind: 'model', predict: predictWith(teacher.model) };
         } else {
           if (!instance.baselines.includes(name)) throw new Error(`config.student.baseline: unknown baseline ${JSON.stringify(name)} (task ${config.task} has: teacher, ${instance.baselines.join(', ')})`);
@@ -233,23 +235,4 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
     if (!opts.instance) instance.dispose();
     if (ownSignals) signals.uninstall();
   }
-}
-
-/** Channels of every tapped feature, read from one forward pass on a probe batch. */
-function channelsOf(instance: TaskInstance, student: Tapped, teacher?: Tapped): { student: Record<string, number>; teacher: Record<string, number> } {
-  // A throwaway stream: drawing the probe must not move the training stream.
-  const probe = instance.trainStream(new Rng(0)).next();
-  const read = (t: Tapped | undefined): Record<string, number> =>
-    !t
-      ? {}
-      : tf.tidy(() => {
-          const taps = t.forward(probe.input, false);
-          const out: Record<string, number> = { output: taps.output.shape[taps.output.shape.length - 1] };
-          for (const [k, v] of Object.entries(taps.features)) out[k] = v.shape[v.shape.length - 1];
-          return out;
-        });
-  const channels = { student: read(student), teacher: read(teacher) };
-  probe.input.dispose();
-  probe.target.dispose();
-  return channels;
 }

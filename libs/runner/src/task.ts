@@ -25,10 +25,10 @@ export type Predict = (input: Tensor) => Tensor;
 export type Predictor = { kind: 'model'; predict: Predict } | { kind: 'baseline'; name: string };
 
 export interface EvalResult {
-  /** Flat metric keys as the reports convention names them, e.g. `test.Set5.psnr`. */
+  /** Metric keys as the reports convention names them (libs/reports/README.md), e.g. `eval/Set5/x4/psnr`. */
   metrics: Record<string, number>;
-  /** Per-item rows (e.g. one per test image), each saved as a CSV artifact named by its key. */
-  tables: Record<string, Record<string, string | number>[]>;
+  /** Files logged under the run's `eval/` artifacts, by file name (objects are written as JSON), e.g. per-image results. */
+  files: Record<string, string | object>;
 }
 
 export interface DatasetProvenance {
@@ -47,7 +47,7 @@ export interface TaskInstance {
   readonly baselines: readonly string[];
   /** Input height/width at which FLOPs are reported (e.g. the LR size of a 720p output). */
   readonly flopsInputHw: [number, number];
-  /** Tags that describe the data for tables (e.g. {'kdlab.scale': '4'}). */
+  /** Tags that describe the data and the metric convention (e.g. {'kdlab.metric_convention': ...}). */
   readonly tags: Record<string, string>;
   dispose(): void;
 }

@@ -90,6 +90,8 @@ export const runConfigSchema = z
     /** The row label in tables (e.g. 'fakd'); logged as a tag. */
     method: z.string().min(1).optional(),
     description: z.string().optional(),
+    /** Extra tracking tags, e.g. `kdlab.baseline: 'true'` for the row others are compared with. */
+    tags: z.record(z.string()).default({}),
     task: z.string().min(1),
     seed: z.number().int().nonnegative(),
     data: z.record(z.unknown()),

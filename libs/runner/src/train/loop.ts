@@ -15,8 +15,10 @@ import type { BatchStream } from '../task';
 import { modelWeights, setModelWeights } from './models';
 import { METRIC } from './naming';
 
+/** A model and a forward pass that also returns its tapped features (see tapModel). */
 export interface Tapped {
   forward(x: Tensor, training: boolean): Taps;
+  /** The model itself: its weights are what is trained, saved and restored. */
   model: LayersModel;
 }
 

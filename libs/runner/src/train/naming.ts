@@ -1,33 +1,34 @@
-// Metric, param and tag keys the runner logs. The reports library reads these
-// (see libs/reports/README.md); keep every key in this one file.
+// Metric, param and tag keys the runner logs, following the convention the
+// reports library reads (libs/reports/README.md). Every key lives in this file.
 export const TAG = {
-  configHash: 'kdlab.config_hash',
-  task: 'kdlab.task',
   method: 'kdlab.method',
-  seed: 'kdlab.seed',
-  role: 'kdlab.role',
+  baseline: 'kdlab.baseline',
+  reference: 'kdlab.reference',
+  configHash: 'kdlab.config_hash',
   selection: 'kdlab.selection',
   gitCommit: 'kdlab.git_commit',
   gitDirty: 'kdlab.git_dirty',
   backend: 'kdlab.backend',
   device: 'kdlab.device',
   threads: 'kdlab.threads',
+  /** JSON object {package: version}. */
+  versions: 'kdlab.versions',
+  /** JSON object {dataset: {sha256, files}}. */
+  dataChecksums: 'kdlab.data_checksums',
+  metricConvention: 'kdlab.metric_convention',
+  task: 'kdlab.task',
+  role: 'kdlab.role',
   teacherHash: 'kdlab.teacher_hash',
   resumedFrom: 'kdlab.resumed_from_step',
-  versionPrefix: 'kdlab.version.',
-  dataPrefix: 'kdlab.data.',
 } as const;
 
 export const METRIC = {
-  loss: 'train.loss',
-  term: (name: string) => `train.loss.${name}`,
-  lr: 'train.lr',
-  stepsPerSec: 'train.steps_per_sec',
-} as const;
-
-export const PARAM = {
-  studentParams: 'model.student.params',
-  studentFlops: 'model.student.flops',
-  teacherParams: 'model.teacher.params',
-  teacherFlops: 'model.teacher.flops',
+  loss: 'train/loss',
+  term: (name: string) => `train/${name}`,
+  lr: 'opt/lr',
+  stepsPerSec: 'perf/steps_per_sec',
+  params: 'model/params',
+  flops: 'model/flops',
+  teacherParams: 'model/teacher_params',
+  teacherFlops: 'model/teacher_flops',
 } as const;

@@ -1,0 +1,12 @@
+// @kdlab/sisr: single-image super-resolution for kdlab. Importing it registers
+// the `sr` task with the runner (the runner imports it when a config says
+// `task: sr`, found through this package's "kdlab.tasks").
+import { registerTask } from '@kdlab/runner';
+import { srTask } from './task';
+
+registerTask(srTask);
+
+export { srTask } from './task';
+export { srDataSchema, srEvalSchema, type SrData, type SrEval } from './schema';
+export { srMetricKey, srPerImageFile } from './naming';
+export { sisrQuick, sisrRows, sisrColumns } from './reproductions';

@@ -1,0 +1,48 @@
+// The SISR reproductions `kdlab reproduce` knows. sisr-quick: the x4 table of
+// the quick profile (small EDSR teacher/student, CPU schedule), every row of
+// issue 4: bicubic, teacher, student alone, and student + output KD / FD /
+// FAKD / FACD / LSFD, the student rows over two seeds.
+import type { Reproduction, ReproductionRow } from '@kdlab/runner';
+import { srMetricKey } from './naming';
+
+const CONFIGS = 'experiments/sisr/configs';
+
+const METHODS: { file: string; method: string; seeded: boolean }[] = [
+  { file: 'bicubic', method: 'bicubic', seeded: false },
+  { file: 'teacher', method: 'teacher', seeded: false },
+  { file: 'student', method: 'student', seeded: true },
+  { file: 'output-kd', method: 'student + output KD', seeded: true },
+  { file: 'fd', method: 'student + FD', seeded: true },
+  { file: 'fakd', method: 'student + FAKD', seeded: true },
+  { file: 'facd', method: 'student + FACD', seeded: true },
+  { file: 'lsfd', method: 'student + LSFD', seeded: true },
+];
+
+export function sisrRows(profile: 'quick' | 'paper', scale: 2 | 3 | 4, seeds: number[]): ReproductionRow[] {
+  return METHODS.map((m) => ({
+    method: m.method,
+    files: [`${CONFIGS}/${profile}-x${scale}.yaml`, `${CONFIGS}/methods/${m.file}.yaml`],
+    // Rows without randomness (bicubic; the teacher has its own fixed seed) run once.
+    seeds: m.seeded ? seeds : [0],
+    name: `x${scale}-${m.file}`,
+  }));
+}
+
+export function sisrColumns(scale: number, datasets: string[] = ['Set5', 'Set14', 'B100']) {
+  return [
+    ...datasets.flatMap((d) => [
+      { key: srMetricKey(d, scale, 'psnr'), label: `${d} PSNR`, decimals: 2 },
+      { key: srMetricKey(d, scale, 'ssim'), label: `${d} SSIM`, decimals: 4 },
+    ]),
+    { key: 'model/params', label: 'params', decimals: 0 },
+  ];
+}
+
+export const sisrQuick: Reproduction = {
+  name: 'sisr-quick',
+  description: 'SISR x4, quick profile (CPU): bicubic, teacher, student, + output KD, + FD, + FAKD, + FACD, + LSFD',
+  experiment: 'sisr-quick',
+  rows: sisrRows('quick', 4, [0, 1]),
+  columns: sisrColumns(4),
+  outDir: 'reports/sisr-quick',
+};

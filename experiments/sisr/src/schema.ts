@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+const datasetList = z.array(z.string().min(1)).min(1);
+
+/** `config.data` of the `sr` task. Datasets are manifest names (datasets/<name>.json). */
+export const srDataSchema = z
+  .object({
+    scale: z.number().int().min(2).max(8),
+    /** Training images: every pair of these datasets. */
+    train: datasetList,
+    /** Use only the first N training images (tiny test runs). */
+    trainLimit: z.number().int().positive().optional(),
+    lrPatch: z.number().int().positive(),
+    batch: z.number().int().positive(),
+    augment: z.boolean().default(true),
+    test: datasetList,
+  })
+  .strict();
+
+/** `config.eval` of the `sr` task: the metric convention. */
+export const srEvalSchema = z
+  .object({
+    channel: z.enum(['y', 'rgb']).default('y'),
+    /** Border pixels ignored; 'scale' (the default) crops `scale` pixels. */
+    crop: z.union([z.number().int().nonnegative(), z.literal('scale')]).default('scale'),
+    /** Evaluate only the first N images of each test set (tiny test runs). */
+    limit: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type SrData = z.infer<typeof srDataSchema>;
+export type SrEval = z.infer<typeof srEvalSchema>;

@@ -1,0 +1,108 @@
+// The `sr` task: LR/HR pairs by MATLAB bicubic degradation, random patches for
+// training, and full-image evaluation (Y channel, border crop = scale by
+// default) per test set. Baseline: 'bicubic' (MATLAB bicubic upscaling).
+import { tf } from '@kdlab/engine';
+import type { Rng, Tensor, Tensor3D, Tensor4D } from '@kdlab/engine';
+import { PatchSampler, imageToTensor, imresizeBicubic, loadSrPairs, tensorToImage, verifyDataset, type Image, type SrPair } from '@kdlab/data';
+import { evaluatePairs, SR_CONVENTION } from '@kdlab/metrics';
+import type { BatchStream, EvalResult, Predictor, Task, TaskInstance } from '@kdlab/runner';
+import { srDataSchema, srEvalSchema, type SrData, type SrEval } from './schema';
+import { srMetricKey, srPerImageFile } from './naming';
+
+/** A greyscale HR image (Set14's bridge, man) compared as RGB, like the model output. */
+function asRgb(img: Image): Image {
+  if (img.channels === 3) return img;
+  const data = new Uint8Array(img.height * img.width * 3);
+  for (let i = 0; i < img.height * img.width; i++) data[3 * i] = data[3 * i + 1] = data[3 * i + 2] = img.data[i];
+  return { data, height: img.height, width: img.width, channels: 3 };
+}
+
+function superResolve(predictor: Predictor, lr: Image, scale: number): Image {
+  if (predictor.kind === 'baseline') {
+    if (predictor.name !== 'bicubic') throw new Error(`sr task: unknown baseline ${predictor.name}`);
+    return asRgb(imresizeBicubic(lr, scale));
+  }
+  const out = tf.tidy(() => {
+    const x = imageToTensor(lr).expandDims(0) as Tensor4D;
+    return (predictor.predict(x) as Tensor).squeeze([0]) as Tensor3D;
+  });
+  const img = tensorToImage(out);
+  out.dispose();
+  return img;
+}
+
+class SrTaskInstance implements TaskInstance {
+  readonly baselines = ['bicubic'] as const;
+  readonly flopsInputHw: [number, number];
+  readonly tags: Record<string, string>;
+  private readonly trainPairs: SrPair[];
+
+  constructor(private readonly data: SrData, private readonly evalCfg: SrEval) {
+    const pairs = data.train.flatMap((name) => loadSrPairs(name, data.scale));
+    this.trainPairs = data.trainLimit ? pairs.slice(0, data.trainLimit) : pairs;
+    // FLOPs at the LR size of a 1280x720 output, the convention of SR papers.
+    this.flopsInputHw = [Math.round(720 / data.scale), Math.round(1280 / data.scale)];
+    this.tags = { 'kdlab.scale': String(data.scale), 'kdlab.train_data': data.train.join('+'), 'kdlab.metric_convention': `${SR_CONVENTION} (here: channel ${evalCfg.channel}, crop ${evalCfg.crop})` };
+  }
+
+  datasets() {
+    return [...new Set([...this.data.train, ...this.data.test])].map((name) => verifyDataset(name));
+  }
+
+  trainStream(rng: Rng): BatchStream {
+    const { lrPatch, scale, batch, augment } = this.data;
+    const sampler = new PatchSampler(this.trainPairs, { lrPatch, scale, batch, rng, augment });
+    return {
+      next: () => {
+        const { lr, hr } = sampler.next();
+        return { input: lr, target: hr };
+      },
+      getState: () => sampler.getState(),
+      setState: (s) => sampler.setState(s),
+    };
+  }
+
+  async evaluate(predictor: Predictor, onProgress?: (done: number, total: number) => void): Promise<EvalResult> {
+    const { scale, test } = this.data;
+    const opts = { channel: this.evalCfg.channel, crop: this.evalCfg.crop === 'scale' ? scale : this.evalCfg.crop };
+    const sets = test.map((name) => {
+      const pairs = loadSrPairs(name, scale);
+      return { name, pairs: this.evalCfg.limit ? pairs.slice(0, this.evalCfg.limit) : pairs };
+    });
+    const total = sets.reduce((n, s) => n + s.pairs.length, 0);
+    let done = 0;
+    const metrics: Record<string, number> = {};
+    const files: Record<string, object> = {};
+    for (const set of sets) {
+      const scored = set.pairs.map((p) => {
+        const sr = superResolve(predictor, p.lr, scale);
+        onProgress?.(++done, total);
+        return { name: p.name, hr: asRgb(p.hr), sr };
+      });
+      const res = evaluatePairs(scored, opts);
+      metrics[srMetricKey(set.name, scale, 'psnr')] = res.mean.psnr;
+      metrics[srMetricKey(set.name, scale, 'ssim')] = res.mean.ssim;
+      files[srPerImageFile(set.name, scale)] = { images: res.images, mean: res.mean };
+    }
+    return { metrics, files };
+  }
+
+  dispose(): void {
+    // Pairs are plain arrays; nothing to release.
+  }
+}
+
+export const srTask: Task<SrData, SrEval> = {
+  name: 'sr',
+  dataSchema: srDataSchema,
+  evalSchema: srEvalSchema,
+  modelSpec(spec, data) {
+    if (spec.scale !== undefined && spec.scale !== data.scale) {
+      throw new Error(`model ${spec.arch}: scale ${String(spec.scale)} differs from config.data.scale ${data.scale}`);
+    }
+    return { ...spec, scale: data.scale };
+  },
+  async create(data, evalCfg) {
+    return new SrTaskInstance(data, evalCfg);
+  },
+};

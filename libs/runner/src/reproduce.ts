@@ -1,0 +1,116 @@
+// A reproduction: a list of table rows, each a stack of config files run for
+// some seeds, then one table (mean ± sample std over seeds, n) written with
+// papaparse. Runs go through executeRun with resume on, so an interrupted
+// reproduction continues where it stopped and finished runs are not redone.
+import * as fs from 'fs';
+import * as path from 'path';
+import Papa from 'papaparse';
+import { repoRoot } from '@kdlab/data';
+import { resolveRun } from './config/resolve';
+import type { RunResult } from './run-dir';
+import { executeRun, type RunOptions } from './run';
+
+export interface ReproductionRow {
+  /** Row label (also the run's `kdlab.method` tag). */
+  method: string;
+  /** Config files, merged left to right (absolute, or relative to the repository). */
+  files: string[];
+  seeds: number[];
+  /** Run name prefix; the seed is appended (`-s<seed>`). */
+  name: string;
+}
+
+export interface TableColumn {
+  /** A metric key of the run results. */
+  key: string;
+  label: string;
+  decimals: number;
+}
+
+export interface Reproduction {
+  name: string;
+  description: string;
+  experiment: string;
+  rows: ReproductionRow[];
+  columns: TableColumn[];
+  /** Output folder (relative to the repository): `table.csv` and the report go here. */
+  outDir: string;
+}
+
+export interface TableRow {
+  method: string;
+  n: number;
+  seeds: number[];
+  cells: Record<string, { mean: number; std: number; n: number } | undefined>;
+}
+
+export function meanStd(values: number[]): { mean: number; std: number; n: number } {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  // Sample standard deviation (n - 1), as the reports library prints it; 0 for one value.
+  const std = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, std, n };
+}
+
+export function buildTable(rows: ReproductionRow[], columns: TableColumn[], results: Map<string, RunResult[]>): TableRow[] {
+  return rows.map((row) => {
+    const runs = results.get(row.method) ?? [];
+    const cells: TableRow['cells'] = {};
+    for (const c of columns) {
+      const values = runs.map((r) => r.metrics[c.key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      cells[c.key] = values.length > 0 ? meanStd(values) : undefined;
+    }
+    return { method: row.method, n: runs.length, seeds: runs.map((r) => r.seed), cells };
+  });
+}
+
+/** One CSV line per method: `<label>` = "mean ± std" (just the mean when n = 1), and the numbers in `<label> mean` / `<label> std`. */
+export function tableCsv(table: TableRow[], columns: TableColumn[]): string {
+  const records = table.map((row) => {
+    const rec: Record<string, string | number> = { method: row.method, n: row.n, seeds: row.seeds.join(' ') };
+    for (const c of columns) {
+      const cell = row.cells[c.key];
+      rec[c.label] = !cell ? '' : cell.n > 1 ? `${cell.mean.toFixed(c.decimals)} ± ${cell.std.toFixed(c.decimals)}` : cell.mean.toFixed(c.decimals);
+    }
+    for (const c of columns) {
+      const cell = row.cells[c.key];
+      rec[`${c.label} mean`] = cell ? cell.mean : '';
+      rec[`${c.label} std`] = cell && cell.n > 1 ? cell.std : '';
+    }
+    return rec;
+  });
+  return Papa.unparse(records) + '\n';
+}
+
+export interface ReproduceOptions extends Pick<RunOptions, 'runsDir' | 'cacheDir' | 'trackingUri' | 'tracker' | 'log'> {
+  /** Output folder override (default: the reproduction's outDir under the repository). */
+  outDir?: string;
+  /** Only these rows (by method). */
+  only?: string[];
+}
+
+export async function runReproduction(r: Reproduction, opts: ReproduceOptions = {}): Promise<{ table: TableRow[]; csvFile: string; seconds: number; results: RunResult[] }> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const started = Date.now();
+  const rows = opts.only ? r.rows.filter((row) => opts.only!.includes(row.method)) : r.rows;
+  const byMethod = new Map<string, RunResult[]>();
+  const all: RunResult[] = [];
+  const total = rows.reduce((n, row) => n + row.seeds.length, 0);
+  let k = 0;
+  for (const row of rows) {
+    for (const seed of row.seeds) {
+      const files = row.files.map((f) => path.resolve(repoRoot(), f));
+      const run = resolveRun(files, { overrides: { seed, name: `${row.name}-s${seed}`, method: row.method, experiment: r.experiment } });
+      log(`[${++k}/${total}] ${row.method} (seed ${seed})`);
+      const result = await executeRun(run, { runsDir: opts.runsDir, cacheDir: opts.cacheDir, trackingUri: opts.trackingUri, tracker: opts.tracker, log, resume: true });
+      all.push(result);
+      byMethod.set(row.method, [...(byMethod.get(row.method) ?? []), result]);
+    }
+  }
+  const table = buildTable(rows, r.columns, byMethod);
+  const outDir = opts.outDir ?? path.join(repoRoot(), r.outDir);
+  fs.mkdirSync(outDir, { recursive: true });
+  const csvFile = path.join(outDir, 'table.csv');
+  fs.writeFileSync(csvFile, tableCsv(table, r.columns));
+  return { table, csvFile, seconds: (Date.now() - started) / 1000, results: all };
+}

@@ -1,0 +1,57 @@
+// `kdlab reproduce <name>`: runs a registered reproduction end to end (every
+// row and seed, logged to MLflow), writes `reports/<name>/table.csv` and, when
+// @kdlab/reports is present, the HTML report beside it. Interrupted? Run it
+// again: finished runs are skipped and the interrupted one resumes.
+import type { Command } from 'commander';
+import type { Reproduction } from '@kdlab/runner';
+
+/** Registered reproductions, loaded on demand. Add a domain's with one line. */
+export const REPRODUCTIONS: Record<string, () => Promise<Reproduction>> = {
+  'sisr-quick': async () => (await import('@kdlab/sisr')).sisrQuick,
+};
+
+interface ReproduceCliOptions {
+  only?: string[];
+  runsDir?: string;
+  trackingUri?: string;
+  outDir?: string;
+  report: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('reproduce')
+    .description(`run a reproduction end to end into MLflow and write its table (${Object.keys(REPRODUCTIONS).join(', ')})`)
+    .argument('<name>', 'reproduction name')
+    .option('--only <methods...>', 'only these rows (method labels)')
+    .option('--runs-dir <dir>', 'root of run dirs (default <repo>/runs)')
+    .option('--tracking-uri <uri>', 'MLflow tracking URI (default MLFLOW_TRACKING_URI, else ./mlruns)')
+    .option('--out-dir <dir>', 'where table.csv and the report go (default reports/<name>)')
+    .option('--no-report', 'skip the HTML report')
+    .action(async (name: string, opts: ReproduceCliOptions) => {
+      const load = REPRODUCTIONS[name];
+      if (!load) throw new Error(`unknown reproduction ${JSON.stringify(name)}; known: ${Object.keys(REPRODUCTIONS).join(', ')}`);
+      const reproduction = await load();
+      const { runReproduction, RunInterrupted, exitCodeFor } = await import('@kdlab/runner');
+      console.log(`${reproduction.name}: ${reproduction.description}`);
+      let done;
+      try {
+        done = await runReproduction(reproduction, { only: opts.only, runsDir: opts.runsDir, trackingUri: opts.trackingUri, outDir: opts.outDir });
+      } catch (err) {
+        if (err instanceof RunInterrupted) {
+          console.error(`kdlab: ${err.message} (run \`kdlab reproduce ${name}\` again to continue)`);
+          process.exit(exitCodeFor(err.signal));
+        }
+        throw err;
+      }
+      console.log(`\n${done.csvFile} (${(done.seconds / 60).toFixed(1)} min):\n${require('fs').readFileSync(done.csvFile, 'utf8')}`);
+      if (opts.report) {
+        const { createTracker } = await import('@kdlab/tracking');
+        const tracker = createTracker(opts.trackingUri);
+        const { buildReportFromStore } = await import('@kdlab/reports');
+        const outDir = require('path').dirname(done.csvFile);
+        await buildReportFromStore({ from: tracker.uri, experiment: reproduction.experiment, outDir });
+        console.log(`report: ${outDir}/index.html`);
+      }
+    });
+}
