@@ -1,3 +1,5 @@
+import { tf } from '@kdlab/engine';
+import type { SymbolicTensor } from '@kdlab/engine';
 import { buildBackbone } from './backbone';
 import { countFlops, countMacs, countParams } from './count';
 import { loadGolden } from './golden-values';
@@ -29,6 +31,22 @@ describe('countParams / countMacs against PyTorch', () => {
   it('MACs grow with the input area', () => {
     const model = buildBackbone({ arch: 'edsr-tiny-student', scale: 2 }, 0);
     expect(countMacs(model, [12, 10])).toBe(4 * countMacs(model, [6, 5]));
+    model.dispose();
+  });
+});
+
+describe('countMacs on other layer types (used by classification backbones)', () => {
+  it('counts strided, depthwise, separable, transposed convolutions and dense layers by hand', () => {
+    const input = tf.input({ shape: [8, 8, 3] });
+    const apply = (layer: { apply(x: SymbolicTensor): unknown }, x: SymbolicTensor) => layer.apply(x) as SymbolicTensor;
+    let x = apply(tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same' }), input); // 4x4x4: 16*9*3*4 = 1728
+    x = apply(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }), x); // 4x4x8: 16*9*8 = 1152
+    x = apply(tf.layers.separableConv2d({ filters: 5, kernelSize: 3, padding: 'valid' }), x); // 2x2x5: 4*9*8 + 4*8*5 = 448
+    x = apply(tf.layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2 }), x); // from 2x2x5: 4*4*5*2 = 160
+    x = apply(tf.layers.globalAveragePooling2d({}), x);
+    x = apply(tf.layers.dense({ units: 7 }), x); // 2*7 = 14
+    const model = tf.model({ inputs: input, outputs: x });
+    expect(countMacs(model, [8, 8])).toBe(1728 + 1152 + 448 + 160 + 14);
     model.dispose();
   });
 });
