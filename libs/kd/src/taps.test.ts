@@ -48,6 +48,13 @@ describe('tapModel', () => {
     tf.dispose([value, ...Object.values(grads)]);
   });
 
+  it('a tap on the output layer is the output itself (the same tensor, not a copy)', () => {
+    const taps = tapModel(model, ['add_mean', 'body', 'body']).forward(x, false);
+    expect(Object.keys(taps.features)).toEqual(['add_mean', 'body']);
+    expect(taps.features.add_mean).toBe(taps.output);
+    tf.dispose([taps.output, taps.features.body]);
+  });
+
   it('names the missing layer and lists the real ones', () => {
     expect(() => tapModel(model, ['body.block9'])).toThrow(/no layer 'body\.block9'; layers: .*body\.block0/);
   });

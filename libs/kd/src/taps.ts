@@ -14,7 +14,7 @@ export interface Taps {
 export interface TappedModel {
   /** Runs the model once; the caller owns (and disposes) the returned tensors. */
   forward(x: Tensor, training: boolean): Taps;
-  /** The multi-output model: [output, ...taps in `names` order]. */
+  /** The multi-output model: the output, then each distinct tapped tensor. */
   model: LayersModel;
   names: string[];
 }
@@ -36,7 +36,15 @@ function layerOutput(model: LayersModel, name: string): SymbolicTensor {
 export function tapModel(model: LayersModel, layerNames: string[]): TappedModel {
   if (model.outputs.length !== 1) throw new Error(`tapModel: model '${model.name}' has ${model.outputs.length} outputs; expected 1`);
   const names = [...new Set(layerNames)];
-  const tapped = tf.model({ inputs: model.inputs, outputs: [model.outputs[0], ...names.map((n) => layerOutput(model, n))] });
+  // tf.model rejects a tensor listed twice: each distinct tensor is one output,
+  // and a tap on the output layer itself reads the model output.
+  const outputs: SymbolicTensor[] = [model.outputs[0]];
+  const slot = names.map((n) => {
+    const t = layerOutput(model, n);
+    const at = outputs.indexOf(t);
+    return at >= 0 ? at : outputs.push(t) - 1;
+  });
+  const tapped = tf.model({ inputs: model.inputs, outputs });
   return {
     model: tapped,
     names,
@@ -44,7 +52,7 @@ export function tapModel(model: LayersModel, layerNames: string[]): TappedModel 
       const result = tapped.apply(x, { training }) as Tensor | Tensor[];
       const outs = Array.isArray(result) ? result : [result];
       const features: Record<string, Tensor> = {};
-      names.forEach((n, i) => (features[n] = outs[i + 1]));
+      names.forEach((n, i) => (features[n] = outs[slot[i]]));
       return { output: outs[0], features };
     },
   };
