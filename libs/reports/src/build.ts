@@ -96,7 +96,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
 
   const groups = groupRows(runs, spec);
   warnings.push(...groups.warnings);
-  const tables = tableSpecs(spec).map((t) => buildTable(runs, spec, t, groups));
+  const tables = tableSpecs(spec, runs).map((t) => buildTable(runs, spec, t, groups));
   if (!groups.baseline && groups.rows.length > 1) warnings.push(`no baseline row (tag ${'kdlab.baseline'}=true or spec.baseline); no Δ is shown`);
   lap('tables');
 

@@ -39,7 +39,8 @@ export function perImageChart(fileId: string, groups: readonly RowGroup[], spec:
   const base = means.find((x) => x.g.isBaseline);
   const label = `${metricLabel(metric)} on ${fileId.replace(/_x(\d+)$/, ' x$1')}`;
   const common = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json' as const, width: CHART_WIDTH, height: CHART_HEIGHT, config: CHART_CONFIG };
-  const xEnc = { field: 'image', type: 'nominal' as const, sort: images, title: 'image', axis: { labelAngle: -40, labelLimit: 90 } };
+  // Past ~30 images names cannot be read under the bars; the tooltip names each one.
+  const xEnc = { field: 'image', type: 'nominal' as const, sort: images, title: `image (${images.length})`, axis: images.length > 30 ? { labels: false, ticks: false } : { labelAngle: -40, labelLimit: 90 } };
 
   if (base && means.length > 1) {
     const sign = spec.directions[metric] === 'lower' ? -1 : 1;

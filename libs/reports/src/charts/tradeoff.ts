@@ -25,6 +25,7 @@ export function tradeoffChart(xKey: string, yKey: string, groups: readonly RowGr
   const xTitle = X_TITLE[xKey] ?? xKey;
   const logX = values.every((v) => v.x > 0);
   const rows = values.map((v) => v.row);
+  const labelled = values.length <= 5;
   const xEnc = { field: 'x', type: 'quantitative' as const, title: `${xTitle}${logX ? ' (log scale)' : ''}`, scale: logX ? { type: 'log' as const } : { zero: false }, axis: { format: '~s', labelOverlap: 'greedy' as const, tickCount: 5 } };
   return {
     id,
@@ -36,7 +37,8 @@ export function tradeoffChart(xKey: string, yKey: string, groups: readonly RowGr
       height: CHART_HEIGHT,
       config: CHART_CONFIG,
       data: { values },
-      encoding: { x: xEnc, color: { ...rowColor(rows, groups.map((g) => g.label)), legend: null } },
+      // Few methods: labels beside the points; many: a legend (labels would collide).
+      encoding: { x: xEnc, color: labelled ? { ...rowColor(rows, groups.map((g) => g.label)), legend: null } : rowColor(rows, groups.map((g) => g.label)) },
       layer: [
         { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y: { field: 'lo', type: 'quantitative', title: yTitle, scale: { zero: false } }, y2: { field: 'hi' } } },
         {
@@ -46,7 +48,7 @@ export function tradeoffChart(xKey: string, yKey: string, groups: readonly RowGr
             tooltip: [{ field: 'row', title: 'method' }, { field: 'xLabel', title: xTitle }, { field: 'y', title: yTitle, format: '.4f' }, { field: 'n', title: 'seeds' }],
           },
         },
-        { mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 11 }, encoding: { y: { field: 'y', type: 'quantitative' }, text: { field: 'row' } } },
+        ...(labelled ? [{ mark: { type: 'text' as const, align: 'left' as const, dx: 7, dy: -7, fontSize: 11 }, encoding: { y: { field: 'y', type: 'quantitative' as const }, text: { field: 'row' } } }] : []),
       ],
     },
   };

@@ -18,3 +18,12 @@ describe('html escaping', () => {
     expect(safeHref('http://127.0.0.1:5000/#/x')).toBe('http://127.0.0.1:5000/#/x');
   });
 });
+
+import { compactSeeds } from './provenance';
+
+describe('compactSeeds', () => {
+  it('prints integer seed runs as ranges', () => {
+    expect(compactSeeds(['3', '0', '1', '2', '7', '9', '10'])).toBe('0\u20133, 7, 9, 10');
+    expect(compactSeeds(['a', 'b'])).toBe('a, b');
+  });
+});

@@ -60,7 +60,22 @@ export function runsHtml(groups: readonly RowGroup[], seedRef: string, serverUrl
       const title = `${r.runName} \u2014 ${r.runId} (${r.status})`;
       return href ? html`<a href="${href}" title="${title}" target="_blank" rel="noopener noreferrer">${text}</a>` : html`<code title="${title}">${text}</code> `;
     });
-    return html`<tr><th scope="row">${g.label}</th><td>${seeds.join(', ')}</td><td>${hashes.map((h, i) => html`${i ? ', ' : ''}<code>${h}</code>`)}</td><td class="runs">${links}</td></tr>`;
+    const runCell = links.length > 12 ? html`<details><summary>${links.length} runs</summary>${links}</details>` : html`${links}`;
+    return html`<tr><th scope="row">${g.label}</th><td>${compactSeeds(seeds)}</td><td>${hashes.map((h, i) => html`${i ? ', ' : ''}<code>${h}</code>`)}</td><td class="runs">${runCell}</td></tr>`;
   });
   return html`<table class="plain" id="runs"><thead><tr><th>method</th><th>seeds</th><th>config hash</th><th>MLflow runs</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** "0, 1, 2, 3, 7" -> "0–3, 7": integer seeds as ranges; other seeds listed. */
+export function compactSeeds(seeds: string[]): string {
+  const ints = seeds.every((s) => /^-?\d+$/.test(s)) ? seeds.map(Number).sort((a, b) => a - b) : undefined;
+  if (!ints) return seeds.join(', ');
+  const parts: string[] = [];
+  for (let i = 0; i < ints.length; ) {
+    let j = i;
+    while (j + 1 < ints.length && ints[j + 1] === ints[j] + 1) j++;
+    parts.push(j - i >= 2 ? `${ints[i]}\u2013${ints[j]}` : ints.slice(i, j + 1).join(', '));
+    i = j + 1;
+  }
+  return parts.join(', ');
 }

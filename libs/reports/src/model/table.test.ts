@@ -73,3 +73,23 @@ describe('buildTable', () => {
     expect(t.rows.find((r) => r.label === 'student')!.cells[0].delta).toBeCloseTo(30.1 - 30.3, 12);
   });
 });
+
+describe('default tables', () => {
+  it('one table per scale when runs cover several scales, each with only that scale\'s runs', () => {
+    const spec = parseSpec({});
+    const runs = [
+      run('a', 0, { 'eval/Set5/x2/psnr': 37, 'model/params': 100 }),
+      run('a', 0, { 'eval/Set5/x4/psnr': 31, 'model/params': 200 }),
+      run('b', 0, { 'eval/Set5/x4/psnr': 32, 'model/params': 300 }),
+    ];
+    const specs = tableSpecs(spec, runs);
+    expect(specs.map((t) => t.id)).toEqual(['x2', 'x4']);
+    const x2 = buildTable(runs, spec, specs[0]);
+    expect(x2.rows.map((r) => r.label)).toEqual(['a']);
+    expect(x2.columns.map((c) => c.key)).toEqual(['eval/Set5/x2/psnr', 'model/params']);
+    expect(x2.rows[0].cells[1].stat!.mean).toBe(100);
+    const x4 = buildTable(runs, spec, specs[1]);
+    expect(x4.rows.map((r) => r.label)).toEqual(['a', 'b']);
+    expect(x4.rows[0].cells[1].stat!.mean).toBe(200);
+  });
+});

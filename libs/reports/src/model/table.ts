@@ -1,9 +1,10 @@
 // A paper-style results table: rows (methods) × columns (dataset × scale ×
 // metric), each cell mean ± std over seeds with n, Δ against the baseline row,
 // and the best/second rank of its column.
+import { parseEvalKey } from '../convention';
 import type { ReportRun } from '../run';
 import type { ReportSpec, TableSpec } from '../spec';
-import { tableColumns, type Column } from './columns';
+import { evalKeysIn, tableColumns, type Column } from './columns';
 import { rankColumn, type Rank } from './rank';
 import { groupRows, runsPerSeed, type RowGroup } from './rows';
 import { summarize, type Stat } from './stats';
@@ -38,8 +39,12 @@ function cellFor(group: RowGroup, col: Column, seedRef: string): Cell {
 }
 
 export function buildTable(runs: readonly ReportRun[], spec: ReportSpec, tableSpec: TableSpec, groups = groupRows(runs, spec)): ResultTable {
-  const columns = tableColumns(runs, spec, tableSpec);
-  const rows: TableRow[] = groups.rows.map((g) => ({
+  // A table for some scales only holds the runs evaluated at those scales
+  // (model size differs per scale); rows with none are left out.
+  const inScope = (r: ReportRun) => !tableSpec.scales || Object.keys(r.metrics).some((k) => tableSpec.scales!.includes(parseEvalKey(k)?.scale ?? -1));
+  const scoped = groups.rows.map((g) => ({ ...g, runs: g.runs.filter(inScope) })).filter((g) => g.runs.length > 0);
+  const columns = tableColumns(runs.filter(inScope), spec, tableSpec);
+  const rows: TableRow[] = scoped.map((g) => ({
     label: g.label,
     isBaseline: g.isBaseline,
     isReference: g.isReference,
@@ -63,7 +68,14 @@ export function buildTable(runs: readonly ReportRun[], spec: ReportSpec, tableSp
   return { id: tableSpec.id, title: tableSpec.title ?? 'Results', columns, rows, baseline: groups.baseline };
 }
 
-/** The spec's tables, or the default: one table `results` over every dataset and scale. */
-export function tableSpecs(spec: ReportSpec): TableSpec[] {
-  return spec.tables ?? [{ id: 'results', metrics: ['psnr', 'ssim'], extras: ['model/params', 'model/flops'] }];
+/**
+ * The spec's tables, or the default: one table per scale (as SR papers print
+ * ×2, ×3, ×4 blocks), or a single `results` table when there is one scale or none.
+ */
+export function tableSpecs(spec: ReportSpec, runs: readonly ReportRun[] = []): TableSpec[] {
+  if (spec.tables) return spec.tables;
+  const base = { metrics: ['psnr', 'ssim'] as [string, ...string[]], extras: ['model/params', 'model/flops'] };
+  const scales = [...new Set(evalKeysIn(runs).map((k) => k.scale))].sort((a, b) => a - b);
+  if (scales.length < 2) return [{ id: 'results', ...base }];
+  return scales.map((scale) => ({ id: `x${scale}`, title: `Results at ×${scale}`, scales: [scale] as [number, ...number[]], ...base }));
 }
