@@ -9,18 +9,10 @@ import type { BatchStream, EvalResult, Predictor, Task, TaskInstance } from '@kd
 import { srDataSchema, srEvalSchema, type SrData, type SrEval } from './schema';
 import { srMetricKey, srPerImageFile } from './naming';
 
-/** A greyscale HR image (Set14's bridge, man) compared as RGB, like the model output. */
-function asRgb(img: Image): Image {
-  if (img.channels === 3) return img;
-  const data = new Uint8Array(img.height * img.width * 3);
-  for (let i = 0; i < img.height * img.width; i++) data[3 * i] = data[3 * i + 1] = data[3 * i + 2] = img.data[i];
-  return { data, height: img.height, width: img.width, channels: 3 };
-}
-
 function superResolve(predictor: Predictor, lr: Image, scale: number): Image {
   if (predictor.kind === 'baseline') {
     if (predictor.name !== 'bicubic') throw new Error(`sr task: unknown baseline ${predictor.name}`);
-    return asRgb(imresizeBicubic(lr, scale));
+    return imresizeBicubic(lr, scale);
   }
   const out = tf.tidy(() => {
     const x = imageToTensor(lr).expandDims(0) as Tensor4D;
@@ -31,6 +23,22 @@ function superResolve(predictor: Predictor, lr: Image, scale: number): Image {
   return img;
 }
 
+// Runs in one process (a reproduction) read the same datasets many times: load
+// and checksum each once. Images are immutable once loaded.
+const pairCache = new Map<string, SrPair[]>();
+const checksumCache = new Map<string, ReturnType<typeof verifyDataset>>();
+
+function pairsOf(dataset: string, scale: number): SrPair[] {
+  const key = `${dataset}@x${scale}`;
+  if (!pairCache.has(key)) pairCache.set(key, loadSrPairs(dataset, scale));
+  return pairCache.get(key)!;
+}
+
+function checksumOf(dataset: string): ReturnType<typeof verifyDataset> {
+  if (!checksumCache.has(dataset)) checksumCache.set(dataset, verifyDataset(dataset));
+  return checksumCache.get(dataset)!;
+}
+
 class SrTaskInstance implements TaskInstance {
   readonly baselines = ['bicubic'] as const;
   readonly flopsInputHw: [number, number];
@@ -38,7 +46,7 @@ class SrTaskInstance implements TaskInstance {
   private readonly trainPairs: SrPair[];
 
   constructor(private readonly data: SrData, private readonly evalCfg: SrEval) {
-    const pairs = data.train.flatMap((name) => loadSrPairs(name, data.scale));
+    const pairs = data.train.flatMap((name) => pairsOf(name, data.scale));
     this.trainPairs = data.trainLimit ? pairs.slice(0, data.trainLimit) : pairs;
     // FLOPs at the LR size of a 1280x720 output, the convention of SR papers.
     this.flopsInputHw = [Math.round(720 / data.scale), Math.round(1280 / data.scale)];
@@ -46,7 +54,7 @@ class SrTaskInstance implements TaskInstance {
   }
 
   datasets() {
-    return [...new Set([...this.data.train, ...this.data.test])].map((name) => verifyDataset(name));
+    return [...new Set([...this.data.train, ...this.data.test])].map(checksumOf);
   }
 
   trainStream(rng: Rng): BatchStream {
@@ -66,7 +74,7 @@ class SrTaskInstance implements TaskInstance {
     const { scale, test } = this.data;
     const opts = { channel: this.evalCfg.channel, crop: this.evalCfg.crop === 'scale' ? scale : this.evalCfg.crop };
     const sets = test.map((name) => {
-      const pairs = loadSrPairs(name, scale);
+      const pairs = pairsOf(name, scale);
       return { name, pairs: this.evalCfg.limit ? pairs.slice(0, this.evalCfg.limit) : pairs };
     });
     const total = sets.reduce((n, s) => n + s.pairs.length, 0);
@@ -77,7 +85,8 @@ class SrTaskInstance implements TaskInstance {
       const scored = set.pairs.map((p) => {
         const sr = superResolve(predictor, p.lr, scale);
         onProgress?.(++done, total);
-        return { name: p.name, hr: asRgb(p.hr), sr };
+        // Grey HR images (Set14's bridge, man) score against the RGB output as equal-channel RGB (metrics' convention).
+        return { name: p.name, hr: p.hr, sr };
       });
       const res = evaluatePairs(scored, opts);
       metrics[srMetricKey(set.name, scale, 'psnr')] = res.mean.psnr;

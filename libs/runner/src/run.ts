@@ -128,7 +128,6 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         [TAG.configHash]: run.hash,
         [TAG.task]: config.task,
         [TAG.method]: config.method ?? config.name,
-        [TAG.seed]: String(config.seed),
         [TAG.role]: roleOf(run),
         [TAG.selection]: 'last-epoch',
         ...instance.tags,

@@ -26,11 +26,13 @@ describe('weights dirs and checkpoints', () => {
     expect(() => readWeightsDir(dir)).toThrow(/checksum mismatch/);
   });
 
-  it('keeps the newest checkpoints, ignores unfinished temp dirs, and returns the latest', () => {
+  it('keeps the newest checkpoints, ignores (then removes) unfinished temp dirs, and returns the latest', () => {
     const store = new CheckpointStore(tmp(), 2);
-    for (const step of [5, 10, 15]) store.save(step, { groups: {}, state: { step } });
+    for (const step of [5, 10]) store.save(step, { groups: {}, state: { step } });
     fs.mkdirSync(path.join(store.dir, '.tmp-step-00000020-123'));
-    expect(store.steps()).toEqual([10, 15]);
+    expect(store.steps()).toEqual([5, 10]);
+    store.save(15, { groups: {}, state: { step: 15 } });
+    expect(fs.readdirSync(store.dir).sort()).toEqual(['step-00000010', 'step-00000015']);
     expect(store.latest()!.content.state).toEqual({ step: 15 });
   });
 });

@@ -30,6 +30,8 @@ export class CheckpointStore {
 
   save(step: number, content: WeightsDir): string {
     fs.mkdirSync(this.dir, { recursive: true });
+    // Temp dirs left by a process killed mid-write (another pid) are garbage.
+    for (const f of fs.readdirSync(this.dir)) if (f.startsWith('.tmp-')) fs.rmSync(path.join(this.dir, f), { recursive: true, force: true });
     const target = this.pathOf(step);
     writeWeightsDir(target, content);
     for (const old of this.steps().slice(0, -this.keep)) fs.rmSync(this.pathOf(old), { recursive: true, force: true });

@@ -29,7 +29,8 @@ export interface WeightsDir {
 function writeSynced(file: string, data: string | Uint8Array): void {
   const fd = fs.openSync(file, 'w');
   try {
-    fs.writeSync(fd, data);
+    if (typeof data === 'string') fs.writeSync(fd, data);
+    else fs.writeSync(fd, data);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

@@ -13,6 +13,7 @@ export const REPRODUCTIONS: Record<string, () => Promise<Reproduction>> = {
 interface ReproduceCliOptions {
   only?: string[];
   runsDir?: string;
+  cacheDir?: string;
   trackingUri?: string;
   outDir?: string;
   report: boolean;
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .argument('<name>', 'reproduction name')
     .option('--only <methods...>', 'only these rows (method labels)')
     .option('--runs-dir <dir>', 'root of run dirs (default <repo>/runs)')
+    .option('--cache-dir <dir>', 'root of caches such as trained teachers (default <repo>/.cache)')
     .option('--tracking-uri <uri>', 'MLflow tracking URI (default MLFLOW_TRACKING_URI, else ./mlruns)')
     .option('--out-dir <dir>', 'where table.csv and the report go (default reports/<name>)')
     .option('--no-report', 'skip the HTML report')
@@ -36,7 +38,7 @@ export function register(program: Command): void {
       console.log(`${reproduction.name}: ${reproduction.description}`);
       let done;
       try {
-        done = await runReproduction(reproduction, { only: opts.only, runsDir: opts.runsDir, trackingUri: opts.trackingUri, outDir: opts.outDir });
+        done = await runReproduction(reproduction, { only: opts.only, runsDir: opts.runsDir, cacheDir: opts.cacheDir, trackingUri: opts.trackingUri, outDir: opts.outDir });
       } catch (err) {
         if (err instanceof RunInterrupted) {
           console.error(`kdlab: ${err.message} (run \`kdlab reproduce ${name}\` again to continue)`);

@@ -10,6 +10,7 @@ interface RunCliOptions {
   name?: string;
   set: string[];
   runsDir?: string;
+  cacheDir?: string;
   trackingUri?: string;
   printConfig?: boolean;
 }
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .option('--name <name>', 'run name (default: config.name, else the config file names and the seed)')
     .option('--set <key=value>', 'override a field, e.g. --set train.steps=20 (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
     .option('--runs-dir <dir>', 'root of run dirs (default <repo>/runs)')
+    .option('--cache-dir <dir>', 'root of caches such as trained teachers (default <repo>/.cache)')
     .option('--tracking-uri <uri>', 'MLflow tracking URI (default: config.tracking.uri, else MLFLOW_TRACKING_URI, else ./mlruns)')
     .option('--print-config', 'print the resolved config and exit')
     .action(async (files: string[], opts: RunCliOptions) => {
@@ -39,7 +41,7 @@ export function register(program: Command): void {
         return;
       }
       try {
-        const result = await executeRun(run, { resume: opts.resume, fresh: opts.fresh, runsDir: opts.runsDir, trackingUri: opts.trackingUri });
+        const result = await executeRun(run, { resume: opts.resume, fresh: opts.fresh, runsDir: opts.runsDir, cacheDir: opts.cacheDir, trackingUri: opts.trackingUri });
         console.log(JSON.stringify({ runId: result.runId, runDir: result.runDir, metrics: result.metrics }));
       } catch (err) {
         if (err instanceof RunInterrupted) {
