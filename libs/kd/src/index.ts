@@ -8,6 +8,10 @@
 // registerLoss / listLosses; Adapter.spec / dispose; the objective's
 // static tapNames(terms), studentTaps / teacherTaps / needsTeacher / termNames / weightNames /
 // getWeights / setWeights / dispose; stopGradient; spatialAffinity.
+// Learned losses (added for classification): DistillLoss.build(channels, seed) /
+// trainableWeights / dispose — a loss may own weights (a critic, projection heads);
+// the objective builds them with the term's channel counts and trains, checkpoints
+// (weightNames 'loss/<term>/<i>') and disposes them with the adapters.
 //
 // Loss kinds (one file each in src/losses/): l1, l2, fitnet, fakd, facd, lsfd.
 // Adding a loss: one file src/losses/<kind>.ts with a class extending

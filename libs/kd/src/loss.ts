@@ -5,7 +5,7 @@
 import * as path from 'path';
 import type { z } from 'zod';
 import { Registry, requireAll } from '@kdlab/backbones';
-import type { Scalar, Tensor } from '@kdlab/engine';
+import type { Scalar, Tensor, Variable } from '@kdlab/engine';
 import type { Taps } from './taps';
 
 /** Everything a term can see besides its two tensors (losses that need more than a pair read it). */
@@ -29,6 +29,21 @@ export abstract class DistillLoss {
 
   /** A scalar loss (mean-reduced over the batch); differentiable w.r.t. `student`. */
   abstract compute(student: Tensor, teacher: Tensor, context?: LossContext): Scalar;
+
+  // Learned parts (additive extension for losses that train weights of their own with the
+  // student, e.g. MIMKD's critic or MCL's projection heads; losses without them keep these
+  // defaults). DistillationObjective calls build() once, with the channel counts (last axis)
+  // of the tensors the loss will receive, then trains `trainableWeights` with the student
+  // and stores them in checkpoints.
+
+  /** Creates the learned parts; `student` is the width after the term's adapter, if any. */
+  build(_channels: { student?: number; teacher?: number }, _seed: number): void {}
+
+  get trainableWeights(): Variable[] {
+    return [];
+  }
+
+  dispose(): void {}
 
   protected assertSameShape(student: Tensor, teacher: Tensor): void {
     if (student.shape.length !== teacher.shape.length || student.shape.some((d, i) => d !== teacher.shape[i])) {

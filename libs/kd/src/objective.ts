@@ -68,6 +68,7 @@ export class DistillationObjective {
   constructor(terms: TermSpec[], channels: TapChannels, seed: number) {
     if (terms.length === 0) throw new Error('DistillationObjective: no terms');
     const rng = new Rng(seed);
+    const lossRng = new Rng((seed ^ 0x5bd1e995) >>> 0);
     const seen = new Set<string>();
     this.terms = terms.map((raw, i) => {
       const label = `term ${i}${typeof raw?.name === 'string' ? ` ('${raw.name}')` : ''}`;
@@ -80,7 +81,11 @@ export class DistillationObjective {
       } catch (err) {
         throw new Error(`term '${spec.name}': ${(err as Error).message}`);
       }
-      return { spec, loss, adapter: this.makeAdapter(spec, loss, channels, rng.seed()) };
+      const adapter = this.makeAdapter(spec, loss, channels, rng.seed());
+      // Learned parts of the loss draw from their own stream, so adding one leaves every adapter's init unchanged.
+      const studentWidth = adapter ? adapter.spec.outChannels : channels.student[spec.student];
+      loss.build({ student: studentWidth, teacher: channels.teacher[spec.teacher] }, lossRng.seed());
+      return { spec, loss, adapter };
     });
   }
 
@@ -145,18 +150,22 @@ export class DistillationObjective {
     return { total: total!, terms };
   }
 
+  /** Per term: its adapter's weights, then the loss's own learned weights (none for most losses). */
   get trainableWeights(): Variable[] {
-    return this.terms.flatMap((t) => t.adapter?.trainableWeights ?? []);
+    return this.terms.flatMap((t) => [...(t.adapter?.trainableWeights ?? []), ...t.loss.trainableWeights]);
   }
 
-  /** Names matching getWeights(), e.g. 'adapter/fd/0': for checkpoints. */
+  /** Names matching getWeights(), e.g. 'adapter/fd/0', 'loss/mimkd/0': for checkpoints. */
   get weightNames(): string[] {
-    return this.terms.flatMap((t) => (t.adapter?.trainableWeights ?? []).map((_, i) => `adapter/${t.spec.name}/${i}`));
+    return this.terms.flatMap((t) => [
+      ...(t.adapter?.trainableWeights ?? []).map((_, i) => `adapter/${t.spec.name}/${i}`),
+      ...t.loss.trainableWeights.map((_, i) => `loss/${t.spec.name}/${i}`),
+    ]);
   }
 
-  /** Copies of the adapter weights (the caller disposes them). */
+  /** Copies of the adapter and loss weights (the caller disposes them). */
   getWeights(): Tensor[] {
-    return this.terms.flatMap((t) => t.adapter?.getWeights() ?? []);
+    return this.terms.flatMap((t) => [...(t.adapter?.getWeights() ?? []), ...t.loss.trainableWeights.map((v) => v.clone())]);
   }
 
   setWeights(weights: Tensor[]): void {
@@ -164,14 +173,22 @@ export class DistillationObjective {
     if (weights.length !== expected) throw new Error(`DistillationObjective.setWeights: got ${weights.length} tensors, expected ${expected} (${this.weightNames.join(', ')})`);
     let at = 0;
     for (const t of this.terms) {
-      if (!t.adapter) continue;
-      const k = t.adapter.trainableWeights.length;
-      t.adapter.setWeights(weights.slice(at, at + k));
-      at += k;
+      if (t.adapter) {
+        const k = t.adapter.trainableWeights.length;
+        t.adapter.setWeights(weights.slice(at, at + k));
+        at += k;
+      }
+      for (const v of t.loss.trainableWeights) {
+        if (!tf.util.arraysEqual(v.shape, weights[at].shape)) throw new Error(`DistillationObjective.setWeights: loss weight ${at} of term '${t.spec.name}' has shape [${weights[at].shape}], expected [${v.shape}]`);
+        v.assign(weights[at++]);
+      }
     }
   }
 
   dispose(): void {
-    for (const t of this.terms) t.adapter?.dispose();
+    for (const t of this.terms) {
+      t.adapter?.dispose();
+      t.loss.dispose();
+    }
   }
 }
