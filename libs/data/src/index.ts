@@ -2,7 +2,9 @@
 // dataset manifests. Interface agreed in docs/CONTRIBUTING.md; additions beyond it:
 // ImageReadError, decodeImage/encodeImage, listImageFiles, createImage/assertImage/toRgb/cropImage,
 // contributions/cubic (imresize internals), LoadSrPairsOptions ('A+B' dataset names),
-// PatchSamplerState, manifest helpers (listManifests, manifestFiles, hashDatasetFiles, rehashManifest, datasetDigest),
+// PatchSamplerState, PatchSamplerOptions.smallImages ('skip' by default: pairs whose LR is
+// smaller than the patch are left out, listed in PatchSampler.skipped and warned about; 'error'
+// refuses them), PatchSampler.drawn, manifest helpers (listManifests, manifestFiles, hashDatasetFiles, rehashManifest, datasetDigest),
 // writeFileAtomic.
 export { dataPath, dataRoot, repoRoot } from './root';
 export { assertImage, createImage, cropImage, toRgb, type Image } from './image';
