@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .requiredOption('--scale <s>', 'upscaling factor: the border crop, and the mod-crop applied to HR images larger than their SR')
     .option('--channel <y|rgb>', 'score the Y channel (the SR convention) or RGB', 'y')
     .option('--crop <n>', 'border crop in pixels (default: the scale)')
-    .option('--json', 'print exactly one JSON object {"images":[{"name","psnr","ssim"}...],"mean":{"psnr","ssim"}}')
+    .option('--json', 'print exactly one JSON object {"images":[{"name","psnr","ssim"}...],"mean":{"psnr","ssim"}} (an identical pair has infinite PSNR, printed as null)')
     .action(async (opts: MetricsCliOptions) => {
       const { listImageFiles, modcrop, readImage } = await import('@kdlab/data');
       const { evaluatePairs, pairFilesByStem } = await import('@kdlab/metrics');
