@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readWeightsDir, readRunState } from '@kdlab/runner';
-import { LocalStore } from '@kdlab/tracking';
+import { createTracker } from '@kdlab/tracking';
 import { kdlab, microConfig, tempDir, waitFor } from './testing/micro';
 
 const dir = tempDir('resume');
@@ -44,14 +44,14 @@ describe('kdlab run: kill and resume', () => {
     expect(stopped.stderr).toMatch(/resumed from .*step-0000000[5-9]/);
     expect(stopped.code).toBe(143);
     expect(stopped.stderr).toMatch(/SIGTERM at step \d+: checkpoint saved/);
-    const local = new LocalStore(store);
-    expect((await local.getRun(runId)).status).toBe('KILLED');
+    const statusOf = async (id: string) => (await createTracker(store).searchRuns({ experiment: 'micro' })).find((r) => r.runId === id)?.status;
+    expect(await statusOf(runId)).toBe('KILLED');
 
     // Resumed to the end.
     const last = await kdlab(['run', config, '--resume', '--runs-dir', path.join(dir, 'b'), ...common]).done;
     expect(last.code).toBe(0);
     expect(readRunState(runDir('b'))!.runId).toBe(runId);
-    expect((await local.getRun(runId)).status).toBe('FINISHED');
+    expect(await statusOf(runId)).toBe('FINISHED');
 
     const a = finalWeights('a');
     const b = finalWeights('b');

@@ -49,9 +49,12 @@ export class RunInterrupted extends Error {
 /** Test hook: sleep after each step so a test can kill the process mid-run. */
 const stepDelayMs = Number(process.env.KDLAB_STEP_DELAY_MS ?? 0);
 
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
+/**
+ * Signals (and the tracker's background sends) are delivered on the event
+ * loop, which a synchronous training step never reaches: give it a turn after
+ * every step, or Ctrl-C would only be seen when training ends.
+ */
+const yieldToEventLoop = (ms = 0) => new Promise<void>((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
 
 export class TrainingLoop {
   readonly optimizer: TrainOptimizer;
@@ -135,7 +138,7 @@ export class TrainingLoop {
         windowStart = Date.now();
       }
       bar.tick(1, { loss: values[METRIC.loss], lr });
-      if (stepDelayMs > 0) sleep(stepDelayMs);
+      await yieldToEventLoop(stepDelayMs);
       if (this.step % train.checkpointEvery === 0 || this.step === train.steps) await this.checkpoint();
       const signal = this.p.stopRequested();
       if (signal && this.step < train.steps) {
