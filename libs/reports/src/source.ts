@@ -92,10 +92,10 @@ export interface BuildFromStoreOptions {
   interactive?: boolean;
 }
 
-/** Opens the store through @kdlab/tracking; adapted once its API lands. */
+/** Opens a local store folder, a file: URI or an http(s) MLflow server through @kdlab/tracking. */
 export async function openSource(from: string): Promise<RunSource> {
-  void from;
-  throw new Error('@kdlab/tracking is not available yet');
+  const { openTrackingSource } = await import('./tracking-adapter');
+  return openTrackingSource(from);
 }
 
 export async function buildReportFromStore(opts: BuildFromStoreOptions): Promise<BuildReportResult & { source: string }> {
