@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { imresizeBicubic, loadSrPairs } from '@kdlab/data';
+import { psnr, ssim } from '@kdlab/metrics';
+import { executeRun, resolveConfig, resolveRun } from '@kdlab/runner';
+import { createTracker } from '@kdlab/tracking';
+import './index';
+import { sisrQuick } from './reproductions';
+import { REPO, tempDir } from './testing/micro';
+
+const CONFIGS = path.join(REPO, 'experiments/sisr/configs');
+
+describe('sisr configs', () => {
+  it('every profile x scale x method combination resolves (validated, scale filled in)', () => {
+    const methods = fs.readdirSync(path.join(CONFIGS, 'methods')).filter((f) => f.endsWith('.yaml'));
+    expect(methods).toHaveLength(8);
+    for (const profile of ['quick', 'paper']) {
+      for (const scale of [2, 3, 4]) {
+        for (const m of methods) {
+          const run = resolveRun([path.join(CONFIGS, `${profile}-x${scale}.yaml`), path.join(CONFIGS, 'methods', m)]);
+          expect(run.config.data.scale).toBe(scale);
+          if ('model' in run.config.student) expect(run.config.student.model.scale).toBe(scale);
+          expect(run.config.experiment).toBe(`sisr-${profile}`);
+        }
+      }
+    }
+  });
+
+  it('the sisr-quick reproduction lists every row of the table, at x4', () => {
+    expect(sisrQuick.rows.map((r) => r.method)).toEqual(['bicubic', 'teacher', 'student', 'student + output KD', 'student + FD', 'student + FAKD', 'student + FACD', 'student + LSFD']);
+    for (const row of sisrQuick.rows) for (const f of row.files) expect(fs.existsSync(path.join(REPO, f))).toBe(true);
+    expect(sisrQuick.columns.map((c) => c.key)).toContain('eval/B100/x4/ssim');
+  });
+
+  it('a model scale that contradicts data.scale is an error', () => {
+    expect(() => resolveRun([path.join(CONFIGS, 'quick-x4.yaml'), path.join(CONFIGS, 'methods/student.yaml')], { sets: ['student.model.scale=2'] })).toThrow(
+      /model edsr: scale 2 differs from config.data.scale 4/,
+    );
+  });
+});
+
+describe('the sr task through the runner', () => {
+  it('the bicubic row scores exactly what the metrics library gives for MATLAB-bicubic upscaling, and logs per-image results', async () => {
+    const dir = tempDir('sr-bicubic');
+    const store = path.join(dir, 'mlruns');
+    const run = resolveConfig(
+      { experiment: 'sr-test', name: 'bicubic', method: 'bicubic', task: 'sr', seed: 0, data: { scale: 3, train: ['Set5'], lrPatch: 8, batch: 1, test: ['Set5'] }, eval: { limit: 2 }, student: { baseline: 'bicubic' } },
+      'test',
+    );
+    const result = await executeRun(run, { runsDir: path.join(dir, 'runs'), trackingUri: store, log: () => undefined });
+    const pairs = loadSrPairs('Set5', 3).slice(0, 2);
+    const opts = { crop: 3, channel: 'y' as const };
+    const expected = (f: typeof psnr) => pairs.reduce((a, p) => a + f(p.hr, imresizeBicubic(p.lr, 3), opts), 0) / pairs.length;
+    expect(result.metrics['eval/Set5/x3/psnr']).toBeCloseTo(expected(psnr), 10);
+    expect(result.metrics['eval/Set5/x3/ssim']).toBeCloseTo(expected(ssim), 10);
+    const perImage = JSON.parse(fs.readFileSync(path.join(result.runDir, 'eval/Set5_x3.json'), 'utf8'));
+    expect(perImage.images.map((i: { name: string }) => i.name)).toEqual(pairs.map((p) => p.name));
+    const [logged] = await createTracker(store).searchRuns({ experiment: 'sr-test' });
+    expect(logged.metrics['eval/Set5/x3/psnr']).toBeCloseTo(expected(psnr), 10);
+    expect(JSON.parse(logged.tags['kdlab.data_checksums']).Set5.files).toBe(5);
+    expect(logged.tags['kdlab.metric_convention']).toMatch(/Y channel/);
+  });
+});
