@@ -13,7 +13,8 @@
 // the objective builds them with the term's channel counts and trains, checkpoints
 // (weightNames 'loss/<term>/<i>') and disposes them with the adapters.
 //
-// Loss kinds (one file each in src/losses/): l1, l2, fitnet, fakd, facd, lsfd.
+// Loss kinds (one file each in src/losses/): l1, l2, fitnet, fakd, facd, lsfd; for classification
+// (golden values in golden/cls_losses.json): ce, kd (Hinton), at, sp, mimkd, mcl.
 // Adding a loss: one file src/losses/<kind>.ts with a class extending
 // DistillLoss (a doc comment citing the paper, the formula and every choice)
 // that calls registerLoss(kind, zodSchema, factory); it is loaded on first use.

@@ -1,0 +1,45 @@
+// Attention transfer (AT): Zagoruyko & Komodakis, "Paying More Attention to
+// Attention: Improving the Performance of Convolutional Neural Networks via
+// Attention Transfer", ICLR 2017 (activation-based attention, F = sum |A_c|^p).
+//
+//   Q(A)_n = vec( mean_c A_nhwc^p ),   a_n = Q_n / max(||Q_n||_2, 1e-12)
+//   L = mean_{n, hw} (a^s_nhw - a^t_nhw)^2
+//
+// A: a feature map [N, H, W, C] (student and teacher at the same spatial size;
+// channel counts may differ, so no adapter). Choices: p = 2 (the paper's
+// choice); the mean over channels equals the paper's sum up to a constant that
+// the normalisation removes; the mean (not the sum) over positions and the
+// batch, and eps 1e-12, follow the CIFAR KD benchmark code (CRD, Tian et al.
+// 2020), where the term's weight is 1000 (the paper's beta/2 with beta = 1000
+// per hint, with its sum over positions divided out). A^p for even p equals |A|^p.
+import { z } from 'zod';
+import { tf } from '@kdlab/engine';
+import type { Scalar, Tensor } from '@kdlab/engine';
+import { DistillLoss, registerLoss } from '../loss';
+
+export function attentionMap(a: Tensor, p: number): Tensor {
+  return tf.tidy(() => {
+    const q = a.abs().pow(p).mean(-1).reshape([a.shape[0], -1]);
+    return q.div(q.norm('euclidean', 1, true).maximum(1e-12));
+  });
+}
+
+export class AttentionTransferLoss extends DistillLoss {
+  readonly name = 'at';
+  override readonly needsSameChannels = false;
+
+  constructor(readonly p: number) {
+    super();
+  }
+
+  compute(student: Tensor, teacher: Tensor): Scalar {
+    this.assertRank(student, 4, 'student');
+    this.assertRank(teacher, 4, 'teacher');
+    if (student.shape[0] !== teacher.shape[0] || student.shape[1] !== teacher.shape[1] || student.shape[2] !== teacher.shape[2]) {
+      throw new Error(`loss 'at': student [${student.shape}] and teacher [${teacher.shape}] need the same batch and spatial size (pair layers of equal resolution)`);
+    }
+    return tf.tidy(() => attentionMap(student, this.p).sub(attentionMap(teacher, this.p)).square().mean() as Scalar);
+  }
+}
+
+registerLoss('at', z.object({ p: z.number().positive().default(2) }).strict(), (o) => new AttentionTransferLoss(o.p));

@@ -1,0 +1,37 @@
+// Hinton KD: Hinton, Vinyals, Dean, "Distilling the Knowledge in a Neural
+// Network", NIPS Deep Learning Workshop 2014.
+//
+//   L = T^2 * mean_n KL( softmax(t_n / T) || softmax(s_n / T) )
+//     = T^2 * mean_n sum_c p^t_nc (log p^t_nc - log p^s_nc)
+//
+// s, t: student and teacher logits [N, C]. Choices: the T^2 factor keeps the
+// gradient scale independent of T (as the paper says); the mean over the batch
+// ("batchmean") and T = 4 by default follow the CIFAR KD benchmark code (Tian et
+// al., CRD, ICLR 2020), where the term is weighted 0.9 against 0.1 for the
+// cross-entropy. The teacher's logits are constants (its model is frozen and
+// runs outside the gradient tape).
+import { z } from 'zod';
+import { tf } from '@kdlab/engine';
+import type { Scalar, Tensor } from '@kdlab/engine';
+import { DistillLoss, registerLoss } from '../loss';
+
+export class HintonKdLoss extends DistillLoss {
+  readonly name = 'kd';
+
+  constructor(readonly temperature: number) {
+    super();
+  }
+
+  compute(student: Tensor, teacher: Tensor): Scalar {
+    this.assertRank(student, 2, 'student logits');
+    this.assertSameShape(student, teacher);
+    const T = this.temperature;
+    return tf.tidy(() => {
+      const logPt = tf.logSoftmax(teacher.div(T));
+      const logPs = tf.logSoftmax(student.div(T));
+      return logPt.exp().mul(logPt.sub(logPs)).sum(1).mean().mul(T * T) as Scalar;
+    });
+  }
+}
+
+registerLoss('kd', z.object({ temperature: z.number().positive().default(4) }).strict(), (o) => new HintonKdLoss(o.temperature));
