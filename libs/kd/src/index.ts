@@ -26,3 +26,7 @@ export { DistillLoss, createLoss, registerLoss, listLosses, type LossContext, ty
 export { DistillationObjective, termSpecSchema, OUTPUT, TARGET, type TermSpec, type TapChannels } from './objective';
 export { stopGradient } from './stop-gradient';
 export { spatialAffinity } from './losses/fakd';
+// Hint points chosen by clustering the teacher's layers (PURSUhInT-style), for FitNet/AT terms.
+export { selectHintPoints, describeLayers, pairHints, probeSpatialSizes, standardise, HINT_METRICS, type HintSelection, type LayerDescription, type HintMetric } from './hints/clustered';
+export { kMeans, type KMeansResult } from './hints/kmeans';
+export { linearCka } from './hints/cka';
