@@ -221,7 +221,7 @@ export function parseJsonLenient(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    const fixed = text.replace(/([:[,]\s*)(-?Infinity|NaN)(\s*[,\]}])/g, '$1"$2"$3');
+    const fixed = text.replace(/(?<=[:[,]\s*)(-?Infinity|NaN)(?=\s*[,\]}])/g, '"$1"');
     return JSON.parse(fixed);
   }
 }

@@ -669,7 +669,8 @@ export class MlflowTracker implements Tracker {
   readonly maxBufferedPoints: number;
   readonly autoPush: boolean;
   readonly startTimeoutMs: number;
-  private readonly opts: TrackerOptions;
+  // Private: the options may hold an env with credentials; util.inspect must not show them.
+  readonly #opts: TrackerOptions;
   private client: MlflowClient | undefined;
   private local: LocalStore | undefined;
   private fallback: LocalStore | undefined;
@@ -677,7 +678,7 @@ export class MlflowTracker implements Tracker {
   private readonly open = new Set<RunRecorder>();
 
   constructor(opts: TrackerOptions = {}) {
-    this.opts = opts;
+    this.#opts = opts;
     const env = opts.env ?? process.env;
     this.target = resolveTrackingUri(opts.trackingUri ?? env.MLFLOW_TRACKING_URI);
     this.kind = this.target.kind;
@@ -712,20 +713,20 @@ export class MlflowTracker implements Tracker {
 
   makeClient(http: Partial<HttpSettings> = {}): MlflowClient {
     if (this.target.kind !== 'server') throw new Error('not a server tracker');
-    const env = this.opts.env ?? process.env;
-    return new MlflowClient({ trackingUri: this.opts.trackingUri ?? env.MLFLOW_TRACKING_URI, env, http: { ...this.opts.http, ...http } });
+    const env = this.#opts.env ?? process.env;
+    return new MlflowClient({ trackingUri: this.#opts.trackingUri ?? env.MLFLOW_TRACKING_URI, env, http: { ...this.#opts.http, ...http } });
   }
 
   fallbackStore(): LocalStore {
     if (!this.fallback) {
-      const env = this.opts.env ?? process.env;
-      this.fallback = new LocalStore(this.opts.fallbackDir ?? env.KDLAB_TRACKING_FALLBACK_DIR ?? path.resolve('mlruns'));
+      const env = this.#opts.env ?? process.env;
+      this.fallback = new LocalStore(this.#opts.fallbackDir ?? env.KDLAB_TRACKING_FALLBACK_DIR ?? path.resolve('mlruns'));
     }
     return this.fallback;
   }
 
   warn(message: string): void {
-    (this.opts.log ?? ((m: string) => console.warn(`[tracking] ${m}`)))(message);
+    (this.#opts.log ?? ((m: string) => console.warn(`[tracking] ${m}`)))(message);
   }
 
   private experimentId(name: string): Promise<string> {
