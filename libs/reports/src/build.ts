@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { curveChart, curveKeys } from './charts/curves';
 import type { ChartDef } from './charts/chart';
-import { perImageChart } from './charts/per-image';
+import { chartedPerImageIds, perImageChart } from './charts/per-image';
 import { renderSvg } from './charts/render';
 import { defaultTradeoffY, tradeoffChart } from './charts/tradeoff';
 import { evalKey } from './convention';
@@ -12,7 +12,7 @@ import { html, type SafeHtml } from './html/escape';
 import { renderPage } from './html/page';
 import { provenanceHtml, runsHtml } from './html/provenance';
 import { tableHtml } from './html/table';
-import { evalKeysIn, sortDatasets } from './model/columns';
+import { evalKeysIn } from './model/columns';
 import { gatherProvenance } from './model/provenance';
 import { admittedRuns, groupRows, type RowGroup } from './model/rows';
 import { buildTable, tableSpecs, type ResultTable } from './model/table';
@@ -64,14 +64,8 @@ function chartsFor(runs: readonly ReportRun[], groups: readonly RowGroup[], spec
     const c = tradeoffChart(x, y, groups, spec, `tradeoff-${i}`);
     if (c) charts.push(c);
   });
-  const files = new Map<string, { dataset: string; scale: number }>();
-  for (const r of runs) for (const id of Object.keys(r.perImage ?? {})) {
-    const m = /^(.*)_x(\d+)$/.exec(id);
-    if (m) files.set(id, { dataset: m[1], scale: Number(m[2]) });
-  }
-  const order = sortDatasets([...files.values()].map((f) => f.dataset));
-  const ids = [...files.keys()].sort((a, b) => files.get(a)!.scale - files.get(b)!.scale || order.indexOf(files.get(a)!.dataset) - order.indexOf(files.get(b)!.dataset));
-  ids.slice(0, spec.charts.perImage.max).forEach((id, i) => {
+  const ids = chartedPerImageIds(runs.flatMap((r) => Object.keys(r.perImage ?? {})), spec.charts.perImage.max);
+  ids.forEach((id, i) => {
     const c = perImageChart(id, groups, spec, `per-image-${i}`);
     if (c) charts.push(c);
   });

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { METRIC, parseEvalKey, perImageArtifact, perImageId } from './convention';
 import type { MetricPoint, PerImageFile, ReportRun } from './run';
 import { buildReport, type BuildReportResult } from './build';
+import { chartedPerImageIds } from './charts/per-image';
 import { parseSpec, type ReportSpec, type ReportSpecInput } from './spec';
 
 /** What reports need from a tracker. */
@@ -54,6 +55,9 @@ export async function loadReportRuns(source: RunSource, opts: LoadRunsOptions): 
   const spec = opts.spec ?? parseSpec({});
   const runs = await source.searchRuns({ experiment: opts.experiment, filter: opts.filter ?? spec.filter });
   const admitted = new Set<string>(spec.statuses);
+  // Per-image files are fetched only for the test sets that get a chart.
+  const allIds = runs.flatMap((r) => Object.keys(r.metrics).map(parseEvalKey).filter((k) => k !== null).map((k) => perImageId(k.dataset, k.scale)));
+  const charted = new Set(chartedPerImageIds(allIds, spec.charts.perImage.max));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-report-'));
   try {
     return await mapLimit(runs, opts.concurrency ?? 8, async (run) => {
@@ -66,7 +70,7 @@ export async function loadReportRuns(source: RunSource, opts: LoadRunsOptions): 
       const pairs = new Map<string, { dataset: string; scale: number }>();
       for (const key of Object.keys(run.metrics)) {
         const k = parseEvalKey(key);
-        if (k) pairs.set(perImageId(k.dataset, k.scale), k);
+        if (k && charted.has(perImageId(k.dataset, k.scale))) pairs.set(perImageId(k.dataset, k.scale), k);
       }
       for (const [id, { dataset, scale }] of pairs) {
         const dest = path.join(tmp, run.runId, id);

@@ -2,6 +2,7 @@
 // artifacts). With a baseline: each method's gain over the baseline per image,
 // bars around zero (a 0.1 dB difference is visible). Without one: the metric
 // itself per image and method.
+import { sortDatasets } from '../model/columns';
 import { metricLabel } from '../model/format';
 import type { RowGroup } from '../model/rows';
 import type { ReportSpec } from '../spec';
@@ -98,4 +99,17 @@ export function perImageChart(fileId: string, groups: readonly RowGroup[], spec:
       },
     },
   };
+}
+
+/** Which per-image files get a chart, in order: by scale, then dataset in paper order; the first `max`. */
+export function chartedPerImageIds(ids: Iterable<string>, max: number): string[] {
+  const files = new Map<string, { dataset: string; scale: number }>();
+  for (const id of ids) {
+    const m = /^(.*)_x(\d+)$/.exec(id);
+    if (m) files.set(id, { dataset: m[1], scale: Number(m[2]) });
+  }
+  const order = sortDatasets([...files.values()].map((f) => f.dataset));
+  return [...files.keys()]
+    .sort((a, b) => files.get(a)!.scale - files.get(b)!.scale || order.indexOf(files.get(a)!.dataset) - order.indexOf(files.get(b)!.dataset))
+    .slice(0, max);
 }
