@@ -8,7 +8,7 @@ registerTask(classificationTask);
 
 export { classificationTask, ClassificationTaskInstance, accuracyResult } from './task';
 export { clsDataSchema, clsEvalSchema, DATASETS, type ClsData, type ClsEval, type ClassificationDataset } from './schema';
-export { clsMetricKey, peerMetric, ENSEMBLE_METRIC } from './naming';
+export { clsMetricKey, peerMetric, ENSEMBLE_METRIC, PER_CLASS_FILE, CLS_CONVENTION } from './naming';
 export { loadCifar10, CIFAR10_CLASSES, type Cifar10 } from './data/cifar10';
 export { loadFashionMnist, FASHION_MNIST_CLASSES, type FashionMnist } from './data/fashion-mnist';
 export { parseIdx, readIdx } from './data/idx';

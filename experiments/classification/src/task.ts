@@ -11,7 +11,7 @@ import { ClassificationBatches } from './data/batch-stream';
 import { balancedSubset, type LabelledImages } from './data/labelled-images';
 import { loadSplit, type LoadedSplit } from './data/load';
 import { channelStats, normaliseInto, type ChannelStats } from './data/normalise';
-import { ENSEMBLE_METRIC, clsMetricKey, peerMetric } from './naming';
+import { CLS_CONVENTION, ENSEMBLE_METRIC, PER_CLASS_FILE, clsMetricKey, peerMetric } from './naming';
 import { clsDataSchema, clsEvalSchema, type ClsData, type ClsEval } from './schema';
 
 export class ClassificationTaskInstance implements TaskInstance {
@@ -35,6 +35,7 @@ export class ClassificationTaskInstance implements TaskInstance {
       'kdlab.dataset': data.dataset,
       'kdlab.train_images': String(this.train.labels.length),
       'kdlab.test_images': String(this.test.labels.length),
+      'kdlab.metric_convention': CLS_CONVENTION,
     };
   }
 
@@ -85,7 +86,7 @@ export function accuracyResult(dataset: string, counts: AccuracyCounts, classes:
     metrics[clsMetricKey(dataset, ENSEMBLE_METRIC)] = pct(counts.ensembleCorrect);
   }
   const rows = counts.perClass.map((c, k) => ({ class: classes[k], images: c.total, top1: c.total ? (100 * c.correct) / c.total : 0 }));
-  return { metrics, tables: { 'per-class': rows } };
+  return { metrics, files: { [PER_CLASS_FILE]: { classes: rows } } };
 }
 
 export const classificationTask: Task<ClsData, ClsEval> = {
