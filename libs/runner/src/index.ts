@@ -5,6 +5,9 @@
 // domain implements `Task` (data, batches, evaluation) and registers it; the
 // runner owns models, the distillation objective, optimiser and schedule,
 // checkpoints (atomic; resume bit-identical), signals and tracking.
+// Additive (classification): Reproduction.prepare (a step before the rows that may
+// derive rows/configs, e.g. clustered hint points from the trained teacher) and the
+// export of resolveTeacher (load or train+cache a run's teacher).
 export { progress, type Progress } from './progress';
 export { ConfigError, fieldPath, formatZodError } from './config/errors';
 export { mergeConfigs, dropNulls, setAtPath, parseKeyPath } from './config/merge';
@@ -22,10 +25,10 @@ export { readWeightsDir, writeWeightsDir, type WeightsDir } from './checkpoint/w
 export type { StoredTensor } from './checkpoint/stored';
 export { loadModelWeights, modelWeights } from './train/models';
 export { RunInterrupted } from './train/loop';
-export { teacherHash } from './train/teacher';
+export { teacherHash, resolveTeacher, type ResolvedTeacher } from './train/teacher';
 export { TAG, METRIC } from './train/naming';
 export { gitState, provenanceTags } from './provenance';
 export { StopSignals, exitCodeFor } from './signals';
 export { readRunResult, readRunState, type RunResult, type RunState } from './run-dir';
 export { executeRun, type RunOptions } from './run';
-export { runReproduction, buildTable, tableCsv, meanStd, type Reproduction, type ReproductionRow, type TableColumn, type TableRow, type ReproduceOptions } from './reproduce';
+export { runReproduction, buildTable, tableCsv, meanStd, type Reproduction, type ReproductionRow, type TableColumn, type TableRow, type ReproduceOptions, type PrepareContext } from './reproduce';

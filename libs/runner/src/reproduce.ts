@@ -35,6 +35,17 @@ export interface Reproduction {
   columns: TableColumn[];
   /** Output folder (relative to the repository): `table.csv` and the report go here. */
   outDir: string;
+  /**
+   * Optional step before the rows run (additive, for classification's clustered hint points):
+   * it may run things (e.g. train the teacher) and derive configs, and returns the rows to run
+   * (undefined: `rows`). It gets the options of the reproduction and the resolved output folder.
+   */
+  prepare?(ctx: PrepareContext): Promise<ReproductionRow[] | undefined>;
+}
+
+export interface PrepareContext extends ReproduceOptions {
+  outDir: string;
+  log: (line: string) => void;
 }
 
 export interface TableRow {
@@ -92,7 +103,9 @@ export interface ReproduceOptions extends Pick<RunOptions, 'runsDir' | 'cacheDir
 export async function runReproduction(r: Reproduction, opts: ReproduceOptions = {}): Promise<{ table: TableRow[]; csvFile: string; seconds: number; results: RunResult[] }> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const started = Date.now();
-  const rows = opts.only ? r.rows.filter((row) => opts.only!.includes(row.method)) : r.rows;
+  const outDir = opts.outDir ?? path.join(repoRoot(), r.outDir);
+  const allRows = (await r.prepare?.({ ...opts, outDir, log })) ?? r.rows;
+  const rows = opts.only ? allRows.filter((row) => opts.only!.includes(row.method)) : allRows;
   const byMethod = new Map<string, RunResult[]>();
   const all: RunResult[] = [];
   const total = rows.reduce((n, row) => n + row.seeds.length, 0);
@@ -108,7 +121,6 @@ export async function runReproduction(r: Reproduction, opts: ReproduceOptions = 
     }
   }
   const table = buildTable(rows, r.columns, byMethod);
-  const outDir = opts.outDir ?? path.join(repoRoot(), r.outDir);
   fs.mkdirSync(outDir, { recursive: true });
   const csvFile = path.join(outDir, 'table.csv');
   fs.writeFileSync(csvFile, tableCsv(table, r.columns));
