@@ -27,20 +27,21 @@ export const SELECTIONS: Record<string, string> = {
 
 export interface EvalKey {
   dataset: string;
-  scale: number;
+  /** SR scale; absent in other domains' keys (`eval/<dataset>/<metric>`). */
+  scale?: number;
   metric: string;
 }
 
-const EVAL_RE = /^eval\/([^/]+)\/x(\d+)\/([^/]+)$/;
+const EVAL_RE = /^eval\/([^/]+)\/(?:x(\d+)\/)?([^/]+)$/;
 
-/** `eval/Set5/x4/psnr` -> { dataset: 'Set5', scale: 4, metric: 'psnr' }; other keys -> null. */
+/** `eval/Set5/x4/psnr` -> { dataset: 'Set5', scale: 4, metric: 'psnr' }; `eval/FashionMNIST/top1` -> no scale; other keys -> null. */
 export function parseEvalKey(key: string): EvalKey | null {
   const m = EVAL_RE.exec(key);
-  return m ? { dataset: m[1], scale: Number(m[2]), metric: m[3] } : null;
+  return m ? { dataset: m[1], scale: m[2] === undefined ? undefined : Number(m[2]), metric: m[3] } : null;
 }
 
 export function evalKey(k: EvalKey): string {
-  return `eval/${k.dataset}/x${k.scale}/${k.metric}`;
+  return k.scale === undefined ? `eval/${k.dataset}/${k.metric}` : `eval/${k.dataset}/x${k.scale}/${k.metric}`;
 }
 
 /** Artifact path of the per-image file for one dataset and scale. */
@@ -64,5 +65,6 @@ export function defaultDecimals(metric: string): number {
   const m = metric.split('/').pop()!.toLowerCase();
   if (m === 'psnr') return 2;
   if (m === 'ssim' || m === 'lpips' || m === 'ms-ssim') return 4;
+  if (m === 'top1' || m === 'top5' || m === 'accuracy') return 2;
   return 3;
 }

@@ -56,7 +56,7 @@ export async function loadReportRuns(source: RunSource, opts: LoadRunsOptions): 
   const runs = await source.searchRuns({ experiment: opts.experiment, filter: opts.filter ?? spec.filter });
   const admitted = new Set<string>(spec.statuses);
   // Per-image files are fetched only for the test sets that get a chart.
-  const allIds = runs.flatMap((r) => Object.keys(r.metrics).map(parseEvalKey).filter((k) => k !== null).map((k) => perImageId(k.dataset, k.scale)));
+  const allIds = runs.flatMap((r) => Object.keys(r.metrics).map(parseEvalKey).flatMap((k) => (k?.scale === undefined ? [] : [perImageId(k.dataset, k.scale)])));
   const charted = new Set(chartedPerImageIds(allIds, spec.charts.perImage.max));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-report-'));
   try {
@@ -70,7 +70,7 @@ export async function loadReportRuns(source: RunSource, opts: LoadRunsOptions): 
       const pairs = new Map<string, { dataset: string; scale: number }>();
       for (const key of Object.keys(run.metrics)) {
         const k = parseEvalKey(key);
-        if (k && charted.has(perImageId(k.dataset, k.scale))) pairs.set(perImageId(k.dataset, k.scale), k);
+        if (k?.scale !== undefined && charted.has(perImageId(k.dataset, k.scale))) pairs.set(perImageId(k.dataset, k.scale), { dataset: k.dataset, scale: k.scale });
       }
       for (const [id, { dataset, scale }] of pairs) {
         const dest = path.join(tmp, run.runId, id);

@@ -21,7 +21,8 @@ const TableSpec = z
     /** Default: every dataset found in `eval/<dataset>/x<scale>/<metric>` keys. */
     datasets: z.array(z.string()).nonempty().optional(),
     scales: z.array(z.number().int().positive()).nonempty().optional(),
-    metrics: z.array(z.string()).nonempty().default(['psnr', 'ssim']),
+    /** Default: every metric found in eval keys, PSNR and SSIM first. */
+    metrics: z.array(z.string()).nonempty().optional(),
     /** Row-level metrics shown after the eval columns, not ranked (model size). */
     extras: z.array(z.string()).default(['model/params', 'model/flops']),
   })

@@ -21,7 +21,7 @@ export function tradeoffChart(xKey: string, yKey: string, groups: readonly RowGr
   });
   if (values.length === 0) return null;
   const ek = parseEvalKey(yKey);
-  const yTitle = ek ? `${metricLabel(ek.metric)} on ${ek.dataset} x${ek.scale}` : yKey;
+  const yTitle = ek ? `${metricLabel(ek.metric)} on ${ek.dataset}${ek.scale === undefined ? '' : ` x${ek.scale}`}` : yKey;
   const xTitle = X_TITLE[xKey] ?? xKey;
   const logX = values.every((v) => v.x > 0);
   const rows = values.map((v) => v.row);
@@ -56,7 +56,7 @@ export function tradeoffChart(xKey: string, yKey: string, groups: readonly RowGr
 
 /** Default y: the psnr column the most rows have (ties: the first in table order). */
 export function defaultTradeoffY(groups: readonly RowGroup[], evalKeys: string[]): string | undefined {
-  const preferred = evalKeys.filter((k) => parseEvalKey(k)?.metric === 'psnr');
+  const preferred = evalKeys.filter((k) => /^(psnr|top1|accuracy)$/.test(parseEvalKey(k)?.metric ?? ''));
   const pool = preferred.length ? preferred : evalKeys;
   let best: string | undefined;
   let bestCount = -1;

@@ -16,7 +16,7 @@ code, .mono { font-family: "SFMono-Regular", Menlo, Consolas, "Liberation Mono",
 table.results { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13.5px; }
 table.results caption { caption-side: top; text-align: left; color: var(--muted); font-size: 13px; padding-bottom: 6px; max-width: 1100px; }
 table.results thead tr:first-child th { border-top: 2px solid var(--rule); }
-table.results thead tr:last-child th, table.results thead th[rowspan="3"] { border-bottom: 1px solid var(--rule); }
+table.results thead tr:last-child th, table.results thead th[rowspan] { border-bottom: 1px solid var(--rule); }
 table.results tbody tr:last-child > * { border-bottom: 2px solid var(--rule); }
 table.results th, table.results td { padding: 4px 10px; text-align: center; white-space: nowrap; }
 table.results th.group { border-bottom: 1px solid #bdc1c6; font-weight: 600; }

@@ -26,15 +26,18 @@ function header(t: ResultTable): SafeHtml {
   const evalCols = t.columns.filter((c) => c.kind === 'eval' && c.dataset !== undefined);
   const single = t.columns.filter((c) => !(c.kind === 'eval' && c.dataset !== undefined));
   const arrow = (c: Column) => (c.ranked ? (c.direction === 'higher' ? '\u2191' : '\u2193') : '');
-  const lead = html`<th rowspan="3" class="method" scope="col">Method</th><th rowspan="3" scope="col" title="seeds per row (largest n over the row's cells)">n</th>`;
-  const tail = single.map((c) => html`<th rowspan="3" scope="col">${metricLabel(columnLabel(c))}${arrow(c)}</th>`);
+  const withScale = evalCols.some((c) => c.scale !== undefined);
+  const depth = withScale ? 3 : 2;
+  const lead = html`<th rowspan="${depth}" class="method" scope="col">Method</th><th rowspan="${depth}" scope="col" title="seeds per row (largest n over the row's cells)">n</th>`;
+  const tail = single.map((c) => html`<th rowspan="${depth}" scope="col">${metricLabel(columnLabel(c))}${arrow(c)}</th>`);
   // Columns are ordered scale > dataset > metric (model/columns.ts).
-  const scaleRow = groups(evalCols, (c) => `\u00d7${c.scale}`).map((g) => html`<th colspan="${g.span}" scope="colgroup" class="group">${g.label}</th>`);
+  const scaleRow = groups(evalCols, (c) => (c.scale === undefined ? '' : `\u00d7${c.scale}`)).map((g) => html`<th colspan="${g.span}" scope="colgroup" class="group">${g.label}</th>`);
   const dsRow = groups(evalCols, (c) => `${c.scale}\u0000${c.dataset}`).map((g) => html`<th colspan="${g.span}" scope="colgroup" class="group">${g.label.split('\u0000')[1]}</th>`);
   const metricRow = evalCols.map((c) => html`<th scope="col">${metricLabel(c.metric)}${arrow(c)}</th>`);
   if (evalCols.length === 0) {
     return html`<tr><th class="method" scope="col">Method</th><th scope="col">n</th>${single.map((c) => html`<th scope="col">${metricLabel(columnLabel(c))}${arrow(c)}</th>`)}</tr>`;
   }
+  if (!withScale) return html`<tr>${lead}${dsRow}${tail}</tr><tr>${metricRow}</tr>`;
   return html`<tr>${lead}${scaleRow}${tail}</tr><tr>${dsRow}</tr><tr>${metricRow}</tr>`;
 }
 

@@ -58,10 +58,11 @@ export function tableColumns(runs: readonly ReportRun[], spec: ReportSpec, table
   const found = evalKeysIn(runs);
   const present = new Set(found.map(evalKey));
   const datasets = table.datasets ?? sortDatasets(found.map((k) => k.dataset));
-  const scales = table.scales ?? [...new Set(found.map((k) => k.scale))].sort((a, b) => a - b);
+  const scales: Array<number | undefined> = table.scales ?? [...new Set(found.map((k) => k.scale))].sort((a, b) => (a ?? 0) - (b ?? 0));
   const explicit = Boolean(table.datasets && table.scales);
   const cols: Column[] = [];
-  for (const scale of scales) for (const dataset of datasets) for (const metric of table.metrics) {
+  const metrics = table.metrics ?? defaultMetrics(found);
+  for (const scale of scales) for (const dataset of datasets) for (const metric of metrics) {
     const k = { dataset, scale, metric };
     const key = evalKey(k);
     if (explicit || present.has(key)) cols.push(column(spec, key, 'eval', metric, k));
@@ -69,6 +70,14 @@ export function tableColumns(runs: readonly ReportRun[], spec: ReportSpec, table
   if (found.length === 0) cols.push(...genericColumns(runs, spec));
   for (const key of table.extras) if (runs.some((r) => Number.isFinite(r.metrics[key]))) cols.push(column(spec, key, 'extra', key.split('/').pop()!));
   return cols;
+}
+
+const METRIC_ORDER = ['psnr', 'ssim', 'lpips', 'top1', 'top5'];
+
+/** Metrics found in eval keys: the usual paper columns first, then alphabetical. */
+function defaultMetrics(found: EvalKey[]): string[] {
+  const rank = (m: string) => (METRIC_ORDER.includes(m) ? METRIC_ORDER.indexOf(m) : METRIC_ORDER.length);
+  return [...new Set(found.map((k) => k.metric))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 /** Runs that follow no `eval/` naming (other domains): every final metric except curves and model size, at most 12. */

@@ -29,10 +29,11 @@ export function deltaIsGain(col: Column, d: number): boolean | undefined {
 
 export function columnLabel(col: Column): string {
   if (col.kind === 'extra') return col.metric === 'params' ? 'Params' : col.metric === 'flops' ? 'FLOPs' : col.metric;
-  return col.dataset ? `${col.dataset} x${col.scale} ${col.metric}` : col.metric;
+  return col.dataset ? `${col.dataset}${col.scale === undefined ? '' : ` x${col.scale}`} ${col.metric}` : col.metric;
 }
 
 /** PSNR, SSIM, LPIPS in capitals as papers print them; other names as logged. */
 export function metricLabel(metric: string): string {
+  if (/^top(\d)$/i.test(metric)) return `Top-${metric.slice(3)}`;
   return /^(psnr|ssim|lpips|fid|niqe|mse|mae|rmse)$/i.test(metric) ? metric.toUpperCase() : metric;
 }

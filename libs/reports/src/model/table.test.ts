@@ -93,3 +93,14 @@ describe('default tables', () => {
     expect(x4.rows[0].cells[1].stat!.mean).toBe(200);
   });
 });
+
+describe('keys without a scale (other domains)', () => {
+  it('eval/<dataset>/<metric> gives dataset × metric columns, and one table', () => {
+    const spec = parseSpec({ tables: [{ id: 'cls', metrics: ['top1'] }] });
+    const runs = [run('ce', 0, { 'eval/FashionMNIST/top1': 90.1 }), run('ce + KD', 0, { 'eval/FashionMNIST/top1': 91.3 }), run('ce + KD', 1, { 'eval/FashionMNIST/top1': 91.1 })];
+    expect(tableSpecs(parseSpec({}), runs).map((t) => t.id)).toEqual(['results']);
+    const t = buildTable(runs, spec, spec.tables![0]);
+    expect(t.columns.map((c) => [c.key, c.dataset, c.scale, c.direction])).toEqual([['eval/FashionMNIST/top1', 'FashionMNIST', undefined, 'higher']]);
+    expect(t.rows[1].cells[0].stat!.mean).toBeCloseTo((91.3 + 91.1) / 2, 12);
+  });
+});

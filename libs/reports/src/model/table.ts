@@ -74,8 +74,8 @@ export function buildTable(runs: readonly ReportRun[], spec: ReportSpec, tableSp
  */
 export function tableSpecs(spec: ReportSpec, runs: readonly ReportRun[] = []): TableSpec[] {
   if (spec.tables) return spec.tables;
-  const base = { metrics: ['psnr', 'ssim'] as [string, ...string[]], extras: ['model/params', 'model/flops'] };
-  const scales = [...new Set(evalKeysIn(runs).map((k) => k.scale))].sort((a, b) => a - b);
+  const base = { extras: ['model/params', 'model/flops'] };
+  const scales = [...new Set(evalKeysIn(runs).map((k) => k.scale))].filter((s): s is number => s !== undefined).sort((a, b) => a - b);
   if (scales.length < 2) return [{ id: 'results', ...base }];
   return scales.map((scale) => ({ id: `x${scale}`, title: `Results at ×${scale}`, scales: [scale] as [number, ...number[]], ...base }));
 }
