@@ -76,15 +76,15 @@ describe('executeRun', () => {
     for (const key of ['train/loss', 'train/task', 'train/fd', 'opt/lr']) expect(student.metrics[key]).toEqual(expect.any(Number));
     const losses = await createTracker(store).getMetricHistory(result.runId, 'train/loss');
     expect(losses.map((p) => p.step)).toEqual([4, 8, 12]);
-    const teacherRuns = runs.filter((r) => r.tags['kdlab.role'] === 'teacher-training');
-    expect(teacherRuns).toHaveLength(1);
+    const teacherRuns = await createTracker(store).searchRuns({ experiment: 'toy-teachers' });
+    expect(teacherRuns.map((r) => [r.tags['kdlab.role'], r.status])).toEqual([['teacher-training', 'FINISHED']]);
+    expect(runs.every((r) => r.tags['kdlab.role'] !== 'teacher-training')).toBe(true);
     expect(student.tags['kdlab.teacher_hash']).toMatch(/^[0-9a-f]{64}$/);
     for (const f of ['config.resolved.yaml', 'result.json', 'run.json', 'final/tensors.bin', 'eval/toy.json']) expect(fs.existsSync(path.join(result.runDir, f))).toBe(true);
 
     // Another student seed reuses the cached teacher: no second teacher run.
     await executeRun(resolveConfig(config({ seed: 2, name: 'fd-s2' }), 'test'), opts('a'));
-    const after = await createTracker(store).searchRuns({ experiment: 'toy' });
-    expect(after.filter((r) => r.tags['kdlab.role'] === 'teacher-training')).toHaveLength(1);
+    expect(await createTracker(store).searchRuns({ experiment: 'toy-teachers' })).toHaveLength(1);
   });
 
   it('stops at a step boundary with a checkpoint, marks the run KILLED, and resumes bit-identically', async () => {

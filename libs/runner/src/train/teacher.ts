@@ -18,12 +18,16 @@ export interface ResolvedTeacher {
   weightsDir: string;
 }
 
-/** The config of the run that trains the teacher (its own tracked run). */
+/**
+ * The config of the run that trains the teacher: a tracked run of its own, in
+ * the experiment `<experiment>-teachers` so that the experiment itself holds
+ * only table rows.
+ */
 export function teacherTrainingConfig(config: RunConfig & { name: string }, hash: string): Record<string, unknown> {
   const t = config.teacher!;
   if (!t.train) throw new Error('teacher.train is not set');
   return {
-    experiment: config.experiment,
+    experiment: `${config.experiment}-teachers`,
     name: `teacher-${hash.slice(0, 12)}`,
     method: 'teacher-training',
     task: config.task,
