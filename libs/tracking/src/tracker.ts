@@ -240,6 +240,8 @@ export class RunRecorder implements RunHandle {
   private readonly params = new Map<string, string>();
   private readonly okMetricKeys = new Set<string>();
   private pendingMetrics: Metric[] = [];
+  /** Index of the first point in pendingMetrics not yet taken. */
+  private pendingHead = 0;
   private pendingParams: Param[] = [];
   private pendingTags = new Map<string, string>();
   private readonly queue: Op[] = [];
@@ -381,7 +383,7 @@ export class RunRecorder implements RunHandle {
     if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new TrackingValidationError(`metric ${JSON.stringify(key)}: timestamp must be a non-negative integer (ms), got ${timestamp}`, key);
     this.pendingMetrics.push({ key, value, timestamp, step });
     this.pointsLogged++;
-    const n = this.pendingMetrics.length;
+    const n = this.pendingMetrics.length - this.pendingHead;
     if (n === this.tracker.batchSize) this.kick();
     else if (n > this.tracker.maxBufferedPoints) this.overflow();
     return this;
@@ -483,12 +485,12 @@ export class RunRecorder implements RunHandle {
   // ---- the pump
 
   private hasPending(): boolean {
-    return this.pendingMetrics.length > 0 || this.pendingParams.length > 0 || this.pendingTags.size > 0 || this.queue.length > 0 || !this.created;
+    return this.pendingMetrics.length > this.pendingHead || this.pendingParams.length > 0 || this.pendingTags.size > 0 || this.queue.length > 0 || !this.created;
   }
 
   /** Moves buffered data into the op queue, so it is stored before what is queued after it. */
   private cutData(): void {
-    if (this.pendingMetrics.length === 0 && this.pendingParams.length === 0 && this.pendingTags.size === 0) return;
+    if (this.pendingMetrics.length === this.pendingHead && this.pendingParams.length === 0 && this.pendingTags.size === 0) return;
     this.queue.push({ kind: 'data', ...this.takePending(Infinity) });
   }
 
@@ -498,12 +500,19 @@ export class RunRecorder implements RunHandle {
     this.pendingParams = [];
     this.pendingTags = new Map();
     let metrics: Metric[];
-    if (this.pendingMetrics.length <= maxMetrics) {
-      metrics = this.pendingMetrics;
+    const waiting = this.pendingMetrics.length - this.pendingHead;
+    if (waiting <= maxMetrics) {
+      metrics = this.pendingHead === 0 ? this.pendingMetrics : this.pendingMetrics.slice(this.pendingHead);
       this.pendingMetrics = [];
+      this.pendingHead = 0;
     } else {
-      metrics = this.pendingMetrics.slice(0, maxMetrics);
-      this.pendingMetrics = this.pendingMetrics.slice(maxMetrics);
+      // Take from the front without copying the rest (a long backlog stays O(n) overall).
+      metrics = this.pendingMetrics.slice(this.pendingHead, this.pendingHead + maxMetrics);
+      this.pendingHead += maxMetrics;
+      if (this.pendingHead > 65536 && this.pendingHead * 2 > this.pendingMetrics.length) {
+        this.pendingMetrics = this.pendingMetrics.slice(this.pendingHead);
+        this.pendingHead = 0;
+      }
     }
     return { metrics, params, tags };
   }
@@ -516,7 +525,7 @@ export class RunRecorder implements RunHandle {
       .finally(() => {
         this.pumping = undefined;
         // Work that arrived while the last send was finishing.
-        if (this.queue.length > 0 || this.pendingMetrics.length >= this.tracker.batchSize) this.kick();
+        if (this.queue.length > 0 || this.pendingMetrics.length - this.pendingHead >= this.tracker.batchSize) this.kick();
       });
   }
 
@@ -539,7 +548,7 @@ export class RunRecorder implements RunHandle {
         this.queue.shift();
         continue;
       }
-      if (this.pendingMetrics.length || this.pendingParams.length || this.pendingTags.size) {
+      if (this.pendingMetrics.length > this.pendingHead || this.pendingParams.length || this.pendingTags.size) {
         // Up to five log-batch requests' worth per send; the next send follows at once.
         await this.sendData(this.takePending(LIMITS.metricsPerBatch * 5));
         continue;
@@ -618,8 +627,9 @@ export class RunRecorder implements RunHandle {
     try {
       if (this.sink.kind === 'server') this.degrade(new Error(`more than ${this.tracker.maxBufferedPoints} metric points waiting for the server`));
       if (this.sink.kind === 'local' && this.created) {
-        const metrics = this.pendingMetrics;
+        const metrics = this.pendingMetrics.slice(this.pendingHead);
         this.pendingMetrics = [];
+        this.pendingHead = 0;
         (this.sink as LocalSink).store.logBatch(this.created.runId, metrics, [], []);
       }
     } catch (e) {

@@ -15,7 +15,7 @@ const T0 = 1700000000000;
 const MAXD = Number.MAX_VALUE;
 
 function kdlab(...args: string[]) {
-  const env = { ...process.env, CI: 'true' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
   for (const k of Object.keys(env)) if (k.startsWith('MLFLOW_')) delete env[k];
   return spawnSync(process.execPath, [path.join(ROOT, 'tools/cli/bin/kdlab.js'), ...args], { cwd: ROOT, encoding: 'utf8', env });
 }
