@@ -83,6 +83,17 @@ export class HttpTransport {
         res = await this.send(spec);
       } catch (err) {
         netReason = describeNetworkError(err);
+        if (isTlsVerificationError(err)) {
+          // Retrying cannot fix an untrusted certificate.
+          throw new MlflowUnavailableError(
+            `MLflow ${spec.method} ${endpoint} on ${redactUrl(this.baseUrl)}: the server's TLS certificate is not trusted (${netReason}); ` +
+              'trust its CA (NODE_EXTRA_CA_CERTS) or set MLFLOW_TRACKING_INSECURE_TLS=true to skip verification',
+            spec.method,
+            endpoint,
+            attempt + 1,
+            0,
+          );
+        }
       }
       if (res && res.status >= 200 && res.status < 300) return this.parse<T>(spec, res);
       if (res && !retryableStatus(res.status)) {
@@ -205,6 +216,19 @@ function readStreamText(s: Readable): Promise<string> {
     s.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
     s.on('error', () => resolve(Buffer.concat(parts).toString('utf8')));
   });
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+function isTlsVerificationError(err: unknown): boolean {
+  return TLS_CODES.has((err as { code?: string })?.code ?? '');
 }
 
 /** What went wrong below HTTP, in words; never the request's config or headers. */

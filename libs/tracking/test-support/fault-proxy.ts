@@ -2,6 +2,7 @@
 // faults on demand (status codes with headers, hangs, a forwarded request whose
 // answer is replaced by an error) and records every request it sees.
 import * as http from 'http';
+import * as https from 'https';
 import type { AddressInfo } from 'net';
 
 export interface Fault {
@@ -32,16 +33,21 @@ export interface SeenRequest {
 export class FaultProxy {
   readonly seen: SeenRequest[] = [];
   private faults: Fault[] = [];
-  private server!: http.Server;
+  private server!: http.Server | https.Server;
   private readonly agent = new http.Agent({ keepAlive: true });
   url = '';
 
-  constructor(private readonly target: string) {}
+  constructor(
+    private readonly target: string,
+    /** Serve HTTPS with this key and certificate. */
+    private readonly tls?: { key: string; cert: string },
+  ) {}
 
   async start(): Promise<this> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    this.server = this.tls ? https.createServer(this.tls, handler) : http.createServer(handler);
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `${this.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { execFileSync } from 'child_process';
 import { inspect } from 'util';
 import { CLIENT_RUN_ID_TAG, MlflowApiError, MlflowClient, MlflowUnavailableError, TrackingValidationError, createTracker, type HttpSettings } from '../src';
 import { FaultProxy } from '../test-support/fault-proxy';
@@ -172,5 +173,29 @@ describe('credentials', () => {
     await c.getExperimentByName('Default');
     expect(proxy.seen[0].headers.authorization).toBe(`Basic ${Buffer.from('ada:pw-SECRET').toString('base64')}`);
     expect(inspect(c, { depth: 10 })).not.toMatch(/pw-SECRET|YWRhOnB3LVNFQ1JFVA/);
+  });
+});
+
+describe('TLS', () => {
+  it('verifies certificates unless MLFLOW_TRACKING_INSECURE_TLS=true', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-tls-'));
+    const key = path.join(dir, 'key.pem');
+    const cert = path.join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const tls = await new FaultProxy(URI, { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') }).start();
+    try {
+      expect(tls.url).toMatch(/^https:/);
+      const strict = new MlflowClient({ trackingUri: tls.url, env: {}, http: fast });
+      const err = await strict.getExperimentByName('Default').catch((e) => e);
+      expect(err).toBeInstanceOf(MlflowUnavailableError);
+      expect(err.message).toMatch(/TLS certificate is not trusted .*MLFLOW_TRACKING_INSECURE_TLS=true/);
+      expect(err.attempts).toBe(1); // not retried
+      expect(tls.seen).toHaveLength(0);
+      const insecure = new MlflowClient({ trackingUri: tls.url, env: { MLFLOW_TRACKING_INSECURE_TLS: 'true' }, http: fast });
+      expect((await insecure.getExperimentByName('Default'))!.experimentId).toBe('0');
+      expect(tls.seen).toHaveLength(1);
+    } finally {
+      await tls.stop();
+    }
   });
 });
