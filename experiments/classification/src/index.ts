@@ -14,3 +14,5 @@ export { loadFashionMnist, FASHION_MNIST_CLASSES, type FashionMnist } from './da
 export { parseIdx, readIdx } from './data/idx';
 export { balancedSubset, type LabelledImages } from './data/labelled-images';
 export { ClassificationBatches } from './data/batch-stream';
+export { clsQuick, clsPaper, clsRows, clsColumns, clsReproduction, type ClsProfile } from './reproductions';
+export { chooseClusteredHints, withHints, blockLayers } from './hints';

@@ -8,6 +8,8 @@ import type { Reproduction } from '@kdlab/runner';
 /** Registered reproductions, loaded on demand. Add a domain's with one line. */
 export const REPRODUCTIONS: Record<string, () => Promise<Reproduction>> = {
   'sisr-quick': async () => (await import('@kdlab/sisr')).sisrQuick,
+  'cls-quick': async () => (await import('@kdlab/classification')).clsQuick,
+  'cls-paper': async () => (await import('@kdlab/classification')).clsPaper,
 };
 
 interface ReproduceCliOptions {

@@ -1,0 +1,63 @@
+// The cls reproduction end to end on a micro profile (real CIFAR-10 images,
+// tiny models, a few steps) into a real MLflow server: every row of the table
+// runs (teacher, student, KD, FitNet, AT, SP, MIMKD, MCL x2/x4, clustered
+// hints), the clustered hints are chosen on the trained teacher and recorded,
+// and the table holds every row.
+import * as fs from 'fs';
+import * as path from 'path';
+import Papa from 'papaparse';
+import { runReproduction } from '@kdlab/runner';
+import { createTracker } from '@kdlab/tracking';
+import './index';
+import { clsReproduction } from './reproductions';
+import { REPO, microProfile, tempDir } from './testing/micro';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startMlflowServer } = require(path.join(REPO, 'tools/testing/mlflow-server.js')) as typeof import('../../../tools/testing/mlflow-server');
+
+describe('cls reproduction (micro profile) into a real MLflow server', () => {
+  let server: Awaited<ReturnType<typeof startMlflowServer>>;
+  beforeAll(async () => {
+    server = await startMlflowServer();
+  }, 120000);
+  afterAll(async () => server?.stop());
+
+  it('runs every row, records the clustered hints and writes the table', async () => {
+    const dir = tempDir('cls-repro');
+    const { file, peersFile } = microProfile(dir);
+    const r = clsReproduction({ name: 'cls-micro', profile: { name: 'micro', file, peersFile }, seeds: [0], description: 'micro' });
+    const out = path.join(dir, 'out');
+    const done = await runReproduction(r, { runsDir: path.join(dir, 'runs'), cacheDir: path.join(dir, 'cache'), outDir: out, trackingUri: server.url, log: () => undefined });
+    expect(path.dirname(done.csvFile)).toBe(out);
+
+    const rows = Papa.parse<Record<string, string>>(fs.readFileSync(done.csvFile, 'utf8'), { header: true, skipEmptyLines: true }).data;
+    expect(rows.map((row) => row.method)).toEqual([
+      'teacher', 'student', 'student + KD', 'student + FitNet', 'student + AT', 'student + SP', 'student + MIMKD', 'MCL x2', 'MCL x4',
+      'student + FitNet (clustered hints)', 'student + AT (clustered hints)',
+    ]);
+    for (const row of rows) {
+      const acc = Number(row['top-1 (%) mean']);
+      expect(acc).toBeGreaterThanOrEqual(0);
+      expect(acc).toBeLessThanOrEqual(100);
+    }
+
+    const hints = JSON.parse(fs.readFileSync(path.join(out, 'hints', 'hints.json'), 'utf8'));
+    expect(hints.pairs).toHaveLength(3);
+    expect(hints.layers.map((l: { layer: string }) => l.layer)).toEqual([1, 2, 3].flatMap((s) => [0, 1].map((b) => `stage${s}.block${b}`)));
+    const fitnet = fs.readFileSync(path.join(out, 'hints', 'fitnet-clustered.yaml'), 'utf8');
+    for (const p of hints.pairs) expect(fitnet).toContain(`teacher: ${p.teacher}`);
+
+    const tracker = createTracker(server.url);
+    const runs = await tracker.searchRuns({ experiment: 'cls-micro' });
+    const mcl = runs.find((run) => run.tags['kdlab.method'] === 'MCL x4')!;
+    expect(mcl.status).toBe('FINISHED');
+    for (let p = 0; p < 4; p++) expect(mcl.metrics[`eval/cifar10/top1_peer${p}`]).toBeGreaterThanOrEqual(0);
+    const peers = [0, 1, 2, 3].map((p) => mcl.metrics[`eval/cifar10/top1_peer${p}`]);
+    expect(mcl.metrics['eval/cifar10/top1']).toBeCloseTo(peers.reduce((a, b) => a + b, 0) / 4, 6);
+    const clustered = runs.find((run) => run.tags['kdlab.method'] === 'student + AT (clustered hints)')!;
+    const config = fs.readFileSync(await tracker.downloadArtifact(clustered.runId, 'config.resolved.yaml', path.join(dir, 'dl')), 'utf8');
+    for (const p of hints.pairs) expect(config).toContain(`teacher: ${p.teacher}`);
+    // One teacher, trained once (before the hints were chosen) and reused by every row.
+    expect(fs.readdirSync(path.join(dir, 'cache', 'teachers'))).toHaveLength(1);
+  }, 600000);
+});
