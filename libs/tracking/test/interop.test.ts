@@ -1,6 +1,7 @@
 // Interop with MLflow itself: what we log to the server, MLflow's Python client
-// reads back identically; a local store we write, MLflow reads; and
-// `kdlab runs push` reproduces it on the server, idempotently.
+// reads back identically; a local store we write, MLflow reads (its file store,
+// as `mlflow ui --backend-store-uri` does) and migrates (`mlflow
+// migrate-filestore`); and `kdlab runs push` reproduces it on the server, idempotently.
 import { spawnSync } from 'child_process';
 import { createHash, randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
@@ -118,11 +119,21 @@ describe("interop with MLflow's own Python client", () => {
     expect(onServer).toHaveLength(2);
     const pushed = onServer.find((r) => r.info.runId !== sa.runId)!;
 
-    // 4. MLflow reads all three.
-    const [pa, pb, pp] = pyRead([
+    // 4. MLflow's own migration tool takes the store as it is.
+    const migrated = `sqlite:///${path.join(dir, 'migrated.db')}`;
+    const mig = spawnSync(path.join(ROOT, '.venv/bin/mlflow'), ['migrate-filestore', '--source', store, '--target', migrated], {
+      encoding: 'utf8',
+      env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true' },
+    });
+    expect(mig.status).toBe(0);
+    expect(mig.stdout).toMatch(/Migration completed successfully/);
+
+    // 5. MLflow reads all four.
+    const [pa, pb, pp, pm] = pyRead([
       { uri: URI, run_id: sa.runId },
       { uri: `file://${store}`, run_id: sb.runId },
       { uri: URI, run_id: pushed.info.runId },
+      { uri: migrated, run_id: sb.runId },
     ]) as PyRun[];
 
     expectSame(pa, asOnSqlServer(a.logged));
@@ -140,7 +151,10 @@ describe("interop with MLflow's own Python client", () => {
     expectSame(pp, asOnSqlServer(b.logged));
     expect(pp).toMatchObject({ status: 'FAILED', run_name: 'interop', start_time: pb.start_time, end_time: pb.end_time });
 
-    // 5. `kdlab runs ls` on both.
+    expectSame(pm, asOnSqlServer(b.logged));
+    expect(pm).toMatchObject({ status: 'FAILED', start_time: pb.start_time, end_time: pb.end_time });
+
+    // 6. `kdlab runs ls` on both.
     const lsLocal = kdlab('runs', 'ls', '--from', store, '--experiment', experiment);
     expect(lsLocal.status).toBe(0);
     expect(lsLocal.stdout).toContain(`${sb.runId}  interop  FAILED`);
