@@ -226,6 +226,20 @@ function systemTags(): Record<string, string> {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
+// Runs with buffered data when the process is about to exit because nothing
+// else is left to do (a script that forgot end()): send it first. The run
+// stays RUNNING; end() is what sets the status.
+const unflushed = new Set<RunRecorder>();
+let exitHookInstalled = false;
+function flushBeforeExit(run: RunRecorder): void {
+  unflushed.add(run);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('beforeExit', () => {
+    for (const r of unflushed) r.flushIfPending();
+  });
+}
+
 /**
  * A run being recorded. Logging calls validate at once (an invalid key or an
  * over-long value throws an error naming the key) and only buffer; a pump
@@ -288,7 +302,13 @@ export class RunRecorder implements RunHandle {
       if (this.hasPending()) this.kick();
     }, tracker.flushIntervalMs);
     this.timer.unref();
+    flushBeforeExit(this);
     this.kick();
+  }
+
+  /** Starts a send if anything is buffered (used before the process exits). */
+  flushIfPending(): void {
+    if (this.hasPending() && (this.created || this.sink.kind === 'local')) this.kick();
   }
 
   /** The run's id as first created (on the server when it answered in time, else in the local store). */
@@ -462,6 +482,7 @@ export class RunRecorder implements RunHandle {
       metricPoints: this.pointsLogged,
     };
     this.tracker.forget(this);
+    unflushed.delete(this);
     return this.ended;
   }
 
@@ -469,7 +490,7 @@ export class RunRecorder implements RunHandle {
     const local = (this.sink as LocalSink).store;
     const url = redactUrl(this.tracker.serverUrl!).replace(/\/$/, '');
     try {
-      const client = this.tracker.makeClient({ maxRetries: 1 });
+      const client = this.tracker.makeClient({ maxRetries: 1, timeoutMs: 10_000 });
       const summary = await pushStore(local, client, { clientRunIds: [this.clientRunId] });
       if (summary.errors.length) throw new Error(summary.errors.join('; '));
       this.tracker.warn(`tracking: run ${this.runName} (${this.clientRunId}) was kept in ${local.root} while the server was unavailable, and is now pushed to ${url}`);

@@ -1,7 +1,8 @@
 // A separate process that logs one run, for the concurrency and signal tests.
 //   node --require tsx/cjs log-child.ts <tracking uri> <experiment> <run name> <points> [mode]
 // mode "plain": log and end; "signal": log forever inside withRun, printing
-// "ready <points logged>" once, until SIGINT/SIGTERM ends the run as KILLED.
+// "ready <points logged>" once, until SIGINT/SIGTERM ends the run as KILLED;
+// "noend": log and return without ending the run.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,6 +23,13 @@ async function main() {
         if (step % 10 === 0) await new Promise((r) => setTimeout(r, 1));
       }
     });
+    return;
+  }
+  if (mode === 'noend') {
+    // Logs and returns without end(): the exit hook still sends the buffer.
+    const run = await tracker.startRun({ experiment, runName });
+    for (let step = 0; step < points; step++) run.logMetric('loss', step, step);
+    process.stdout.write(`${run.runId}\n`);
     return;
   }
   const run = await tracker.startRun({ experiment, runName, params: { pid: process.pid, points } });

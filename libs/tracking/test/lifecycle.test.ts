@@ -57,4 +57,14 @@ describe('withRun', () => {
     expect(run.info.endTime).toBeDefined();
     expect(store.getMetricHistory(run.info.runId, 'loss').length).toBeGreaterThanOrEqual(flushedBefore);
   });
+
+  it('sends buffered points before the process exits even without end()', async () => {
+    const root = tmpStore();
+    const r = await collect(spawnLogger([root, 'life', 'no-end', '777', 'noend']));
+    expect(r.code).toBe(0);
+    const runId = r.stdout.trim();
+    const store = new LocalStore(root);
+    expect(store.getMetricHistory(runId, 'loss')).toHaveLength(777);
+    expect(store.getRun(runId).info.status).toBe('RUNNING');
+  });
 });
