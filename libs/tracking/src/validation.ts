@@ -62,8 +62,18 @@ function show(s: string): string {
 
 export type KeyKind = 'metric' | 'param' | 'tag' | 'experiment tag';
 
+// Keys already found valid (a run logs the same few keys many times).
+const validKeys = new Set<string>();
+
 /** Throws unless `key` is a valid MLflow metric, param or tag name. */
 export function validateKey(kind: KeyKind, key: unknown): asserts key is string {
+  if (typeof key === 'string' && validKeys.has(key)) return;
+  checkKey(kind, key);
+  if (validKeys.size >= 10000) validKeys.clear();
+  validKeys.add(key as string);
+}
+
+function checkKey(kind: KeyKind, key: unknown): asserts key is string {
   if (typeof key !== 'string') throw new TrackingValidationError(`invalid ${kind} key: expected a string, got ${typeof key}`);
   if (key.length === 0) throw new TrackingValidationError(`invalid ${kind} key "": a name cannot be empty`, key);
   if (tooLong(key, LIMITS.keyLength)) {
@@ -171,8 +181,23 @@ export function decodeMetricValue(v: unknown): number {
   return NaN;
 }
 
+// JSON of a key, and whether it is ASCII (then bytes = characters), per key.
+const keyJsonCache = new Map<string, [string, boolean]>();
+function keyJson(key: string): [string, boolean] {
+  let hit = keyJsonCache.get(key);
+  if (!hit) {
+    const j = JSON.stringify(key);
+    hit = [j, !/[^\x00-\x7f]/.test(j)];
+    if (keyJsonCache.size >= 10000) keyJsonCache.clear();
+    keyJsonCache.set(key, hit);
+  }
+  return hit;
+}
+
 function metricJson(m: Metric): string {
-  return `{"key":${JSON.stringify(m.key)},"value":${JSON.stringify(encodeMetricValue(m.value))},"timestamp":${m.timestamp},"step":${m.step}}`;
+  const v = m.value;
+  const value = Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
+  return `{"key":${keyJson(m.key)[0]},"value":${value},"timestamp":${m.timestamp},"step":${m.step}}`;
 }
 
 function kvJson(p: Param | RunTag): string {
@@ -207,7 +232,7 @@ export function chunkBatch(runId: string, metrics: Metric[], params: Param[] = [
     cur = fresh();
   };
   const add = (kind: 'm' | 'p' | 't', json: string, item: Metric | Param | RunTag) => {
-    const bytes = Buffer.byteLength(json) + 1;
+    const bytes = (kind === 'm' && keyJson(item.key)[1] ? json.length : Buffer.byteLength(json)) + 1;
     if (envelope + bytes > limits.batchRequestBytes) {
       throw new TrackingValidationError(`${kind === 'm' ? 'metric' : kind === 'p' ? 'param' : 'tag'} ${show(item.key)} does not fit in one ${limits.batchRequestBytes}-byte log-batch request`, item.key);
     }
