@@ -269,6 +269,7 @@ export class RunRecorder implements RunHandle {
   private ending: Promise<RunSummary> | undefined;
   private degradedFlag = false;
   private pointsLogged = 0;
+  private exitFlushes = 0;
   private readonly createdWaiters: (() => void)[] = [];
 
   constructor(
@@ -308,7 +309,11 @@ export class RunRecorder implements RunHandle {
 
   /** Starts a send if anything is buffered (used before the process exits). */
   flushIfPending(): void {
-    if (this.hasPending() && (this.created || this.sink.kind === 'local')) this.kick();
+    // A few tries at most: a store that keeps failing must not keep the process alive.
+    if (this.exitFlushes < 3 && this.hasPending() && (this.created || this.sink.kind === 'local')) {
+      this.exitFlushes++;
+      this.kick();
+    }
   }
 
   /** The run's id as first created (on the server when it answered in time, else in the local store). */

@@ -21,6 +21,7 @@ describe('server killed and restarted mid-run', () => {
   });
 
   it('loses no metric and makes no duplicate run', async () => {
+    // Two server start-ups on busy cores: allow more than the preset's 120 s.
     server = await startMlflowServer();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-restart-'));
     const warnings: string[] = [];
@@ -94,5 +95,5 @@ describe('server killed and restarted mid-run', () => {
       expect(h).toHaveLength(total);
       expect(new Set(h.map((m) => m.step)).size).toBe(total);
     }
-  });
+  }, 300_000);
 });
