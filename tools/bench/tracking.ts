@@ -142,8 +142,8 @@ export async function run(args: string[]): Promise<void> {
       uri: { type: 'string' },
       points: { type: 'string', default: '200000' },
       keys: { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '6' },
-      steps: { type: 'string', default: '100' },
+      rounds: { type: 'string', default: '12' },
+      steps: { type: 'string', default: '50' },
     },
   });
   let server: MlflowTestServer | undefined;
