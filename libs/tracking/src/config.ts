@@ -89,6 +89,8 @@ export interface HttpSettings {
   backoffFactor: number;
   /** MLFLOW_HTTP_REQUEST_BACKOFF_JITTER in seconds (default 1.0): up to this much random extra wait. */
   backoffJitter: number;
+  /** Longest wait between two attempts, in seconds (urllib3's backoff_max, 120; not an MLflow variable). */
+  backoffMaxSeconds: number;
   /** MLFLOW_HTTP_REQUEST_TIMEOUT, here in milliseconds (env in seconds, default 120). */
   timeoutMs: number;
   /** MLFLOW_TRACKING_INSECURE_TLS=true turns TLS verification off. On by default. */
@@ -124,6 +126,7 @@ export function httpSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, tracki
     maxRetries,
     backoffFactor,
     backoffJitter: num(env, 'MLFLOW_HTTP_REQUEST_BACKOFF_JITTER', 1.0),
+    backoffMaxSeconds: BACKOFF_MAX_SECONDS,
     timeoutMs: num(env, 'MLFLOW_HTTP_REQUEST_TIMEOUT', 120) * 1000,
     insecureTls: bool(env, 'MLFLOW_TRACKING_INSECURE_TLS'),
     credentials: credentialsFromEnv(env) ?? credentialsFromUrl(trackingUri ?? env.MLFLOW_TRACKING_URI),
@@ -131,11 +134,15 @@ export function httpSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, tracki
 }
 
 /** urllib3's backoff, as MLflow's client uses it: nothing before the first retry, then factor·2^(n-1) plus jitter, capped. */
-export function backoffSeconds(consecutiveErrors: number, s: Pick<HttpSettings, 'backoffFactor' | 'backoffJitter'>, random: () => number = Math.random): number {
+export function backoffSeconds(
+  consecutiveErrors: number,
+  s: Pick<HttpSettings, 'backoffFactor' | 'backoffJitter'> & { backoffMaxSeconds?: number },
+  random: () => number = Math.random,
+): number {
   if (consecutiveErrors <= 1) return 0;
   let v = s.backoffFactor * 2 ** (consecutiveErrors - 1);
   if (s.backoffJitter > 0) v += random() * s.backoffJitter;
-  return Math.max(0, Math.min(BACKOFF_MAX_SECONDS, v));
+  return Math.max(0, Math.min(s.backoffMaxSeconds ?? BACKOFF_MAX_SECONDS, v));
 }
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date); undefined when absent or unreadable. */

@@ -123,7 +123,7 @@ export class HttpTransport {
       let wait = backoffSeconds(consecutive, this.settings, this.random);
       if (res && RETRY_AFTER_STATUSES.has(res.status)) {
         const ra = parseRetryAfter(headerValue(res.headers['retry-after']));
-        if (ra !== undefined) wait = Math.min(ra, BACKOFF_MAX_SECONDS);
+        if (ra !== undefined) wait = Math.min(ra, Math.max(BACKOFF_MAX_SECONDS, this.settings.backoffMaxSeconds));
       }
       if (res) drain(res);
       const waitMs = Math.round(wait * 1000);

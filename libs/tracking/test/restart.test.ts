@@ -1,13 +1,11 @@
 // The server killed mid-run and restarted (its own server, same port and
 // database): a patient run loses no metric and makes no second run; an
-// impatient one (small retry budget) carries on in the local store, and
-// `kdlab runs push` completes it on the server, still as one run.
-import { spawnSync } from 'child_process';
+// impatient one (small retry budget) carries on in the local store, and a
+// push (what `kdlab runs push` runs) completes it on the server, still as one run.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CLIENT_RUN_ID_TAG, MlflowClient, createTracker, type RunRecorder } from '../src';
-import { ROOT } from '../test-support/python';
+import { CLIENT_RUN_ID_TAG, LocalStore, MlflowClient, createTracker, pushStore, type RunRecorder } from '../src';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startMlflowServer } = require('../../../tools/testing/mlflow-server.js') as typeof import('../../../tools/testing/mlflow-server');
 
@@ -27,7 +25,8 @@ describe('server killed and restarted mid-run', () => {
     const warnings: string[] = [];
     const patient = createTracker(server.url, {
       env: {},
-      http: { backoffFactor: 0.5, backoffJitter: 0.2, maxRetries: 9, timeoutMs: 5000 },
+      // Retries at most 1.5 s apart for 150 s: the restart is noticed soon after the server is back.
+      http: { backoffFactor: 0.25, backoffJitter: 0.2, backoffMaxSeconds: 1.5, maxRetries: 100, timeoutMs: 5000 },
       flushIntervalMs: 100,
       fallbackDir: path.join(dir, 'fallback-a'),
       log: (m) => warnings.push(`A: ${m}`),
@@ -76,12 +75,8 @@ describe('server killed and restarted mid-run', () => {
     }
 
     // B: the server has what was sent before the crash; the rest is in the fallback store.
-    const push = spawnSync(process.execPath, [path.join(ROOT, 'tools/cli/bin/kdlab.js'), 'runs', 'push', '--from', path.join(dir, 'fallback-b'), '--to', server.url], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    expect(push.status).toBe(0);
-    expect(push.stdout).toMatch(/runs 0 created, 1 updated/);
+    const pushed = await pushStore(new LocalStore(path.join(dir, 'fallback-b')), client);
+    expect(pushed).toMatchObject({ runsCreated: 0, runsUpdated: 1, errors: [] });
     const exp = (await client.getExperimentByName('restart'))!;
     const runs = await client.searchAllRuns({ experimentIds: [exp.experimentId], runViewType: 'ALL' });
     expect(runs.map((r) => r.info.runName).sort()).toEqual(['impatient', 'patient']);
