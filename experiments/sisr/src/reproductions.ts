@@ -35,6 +35,8 @@ export function sisrColumns(scale: number, datasets: string[] = ['Set5', 'Set14'
       { key: srMetricKey(d, scale, 'ssim'), label: `${d} SSIM`, decimals: 4 },
     ]),
     { key: 'model/params', label: 'params', decimals: 0 },
+    // Multiply-adds x 2 at the LR size of a 1280x720 output.
+    { key: 'model/flops', label: 'FLOPs', decimals: 0 },
   ];
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Papa from 'papaparse';
+import { buildBackbone, countParams } from '@kdlab/backbones';
 import { createTracker } from '@kdlab/tracking';
 import { buildTable, meanStd, runReproduction, tableCsv, type Reproduction } from './reproduce';
 import { registerTask } from './registry';
@@ -19,7 +20,7 @@ describe('reproduction tables', () => {
     expect(meanStd([7])).toEqual({ mean: 7, std: 0, n: 1 });
   });
 
-  it('one CSV line per method: "mean ± std" with n, just the mean for one seed, empty when missing', () => {
+  it('one CSV line per method: "mean ± std" with n, just the mean for one seed (or equal values), empty when missing', () => {
     const rows = [
       { method: 'two seeds', files: [], seeds: [0, 1], name: 'a' },
       { method: 'one seed', files: [], seeds: [0], name: 'b' },
@@ -50,7 +51,10 @@ describe('reproduction tables', () => {
         { method: 'nearest', files: [base, nearest], seeds: [0], name: 'nearest' },
         { method: 'student', files: [base], seeds: [0, 1], name: 'student' },
       ],
-      columns: [{ key: 'eval/toy/mae', label: 'MAE', decimals: 3 }],
+      columns: [
+        { key: 'eval/toy/mae', label: 'MAE', decimals: 3 },
+        { key: 'model/params', label: 'params', decimals: 0 },
+      ],
       outDir: 'unused',
     };
     const opts = { runsDir: path.join(tmp, 'runs'), cacheDir: path.join(tmp, 'cache'), trackingUri: path.join(tmp, 'mlruns'), outDir: path.join(tmp, 'out'), log: () => undefined };
@@ -59,6 +63,9 @@ describe('reproduction tables', () => {
     expect(csv.map((r) => [r.method, r.n])).toEqual([['nearest', '1'], ['student', '2']]);
     expect(csv[0].MAE).toBe('0.000');
     expect(csv[1].MAE).toMatch(/^\d\.\d{3} ± \d\.\d{3}$/);
+    // Model size comes from what the tracking store holds (no size for a baseline); equal values print without "± 0".
+    const runs0Params = countParams(buildBackbone({ arch: 'edsr', blocks: 1, channels: 4, scale: 2 }, 0));
+    expect(csv.map((r) => r.params)).toEqual(['', String(runs0Params)]);
     const runs = await createTracker(opts.trackingUri).searchRuns({ experiment: 'toy-repro' });
     expect(runs.map((r) => r.tags['kdlab.method']).sort()).toEqual(['nearest', 'student', 'student']);
     await runReproduction(repro, opts);

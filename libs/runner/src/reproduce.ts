@@ -7,7 +7,7 @@ import * as path from 'path';
 import Papa from 'papaparse';
 import { repoRoot } from '@kdlab/data';
 import { resolveRun } from './config/resolve';
-import type { RunResult } from './run-dir';
+import { readRunState, type RunResult } from './run-dir';
 import { executeRun, type RunOptions } from './run';
 
 export interface ReproductionRow {
@@ -75,13 +75,13 @@ export function buildTable(rows: ReproductionRow[], columns: TableColumn[], resu
   });
 }
 
-/** One CSV line per method: `<label>` = "mean ± std" (just the mean when n = 1), and the numbers in `<label> mean` / `<label> std`. */
+/** One CSV line per method: `<label>` = "mean ± std" (just the mean when n = 1 or all values are equal), and the numbers in `<label> mean` / `<label> std`. */
 export function tableCsv(table: TableRow[], columns: TableColumn[]): string {
   const records = table.map((row) => {
     const rec: Record<string, string | number> = { method: row.method, n: row.n, seeds: row.seeds.join(' ') };
     for (const c of columns) {
       const cell = row.cells[c.key];
-      rec[c.label] = !cell ? '' : cell.n > 1 ? `${cell.mean.toFixed(c.decimals)} ± ${cell.std.toFixed(c.decimals)}` : cell.mean.toFixed(c.decimals);
+      rec[c.label] = !cell ? '' : cell.n > 1 && cell.std > 0 ? `${cell.mean.toFixed(c.decimals)} ± ${cell.std.toFixed(c.decimals)}` : cell.mean.toFixed(c.decimals);
     }
     for (const c of columns) {
       const cell = row.cells[c.key];
@@ -119,6 +119,13 @@ export async function runReproduction(r: Reproduction, opts: ReproduceOptions = 
       all.push(result);
       byMethod.set(row.method, [...(byMethod.get(row.method) ?? []), result]);
     }
+  }
+  // The table holds what the tracking store holds for these runs (the numbers a
+  // report reads), over each run's result.json: one source of truth.
+  if (all.length > 0) {
+    const tracker = opts.tracker ?? (await import('@kdlab/tracking')).createTracker(readRunState(all[0].runDir)?.trackingUri ?? opts.trackingUri);
+    const logged = new Map((await tracker.searchRuns({ experiment: r.experiment, maxResults: 10000 })).map((rec) => [rec.runId, rec.metrics]));
+    for (const res of all) res.metrics = { ...res.metrics, ...(logged.get(res.runId) ?? {}) };
   }
   const table = buildTable(rows, r.columns, byMethod);
   fs.mkdirSync(outDir, { recursive: true });

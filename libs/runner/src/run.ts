@@ -146,6 +146,7 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
       if (teacherSize) handle.logMetrics({ [METRIC.teacherParams]: teacherSize.params, [METRIC.teacherFlops]: teacherSize.flops }, 0);
 
       let predictor: Predictor;
+      let modelSize: Record<string, number> = {};
       let steps = 0;
       let trainSeconds = 0;
       if ('model' in config.student) {
@@ -153,7 +154,8 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         const student = buildBackbone(config.student.model, rng.seed());
         models.push(student);
         const size = sizeOf(student);
-        handle.logMetrics({ [METRIC.params]: size.params, [METRIC.flops]: size.flops }, 0);
+        modelSize = { [METRIC.params]: size.params, [METRIC.flops]: size.flops };
+        handle.logMetrics(modelSize, 0);
         const terms = config.kd!.terms;
         const tapNames = (side: 'student' | 'teacher') => [...new Set(terms.map((t) => t[side]).filter((n) => n !== 'output' && n !== 'target'))];
         // Taps share the models' layers; weights are saved and restored through the models themselves.
@@ -194,7 +196,8 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         const name = config.student.baseline;
         if (name === 'teacher') {
           if (!teacher || !teacherSize) throw new Error('config.student.baseline: teacher needs config.teacher');
-          handle.logMetrics({ [METRIC.params]: teacherSize.params, [METRIC.flops]: teacherSize.flops }, 0);
+          modelSize = { [METRIC.params]: teacherSize.params, [METRIC.flops]: teacherSize.flops };
+          handle.logMetrics(modelSize, 0);
           predictor = { kind: 'model', predict: predictWith(teacher.model) };
         } else {
           if (!instance.baselines.includes(name)) throw new Error(`config.student.baseline: unknown baseline ${JSON.stringify(name)} (task ${config.task} has: teacher, ${instance.baselines.join(', ')})`);
@@ -214,7 +217,7 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         seed: config.seed,
         configHash: run.hash,
         status: 'FINISHED',
-        metrics,
+        metrics: { ...modelSize, ...metrics },
         tags,
         steps,
         trainSeconds,
