@@ -104,6 +104,17 @@ describe('executeRun', () => {
     expect(resumed.metrics['eval/toy/mae']).toBe(straight.metrics['eval/toy/mae']);
   });
 
+  it('a signal that arrives after the last step still stops the process, with the run finished', async () => {
+    const run = resolveConfig(config({ name: 'late', train: { steps: 4 } }), 'test');
+    // The loop checks once per step (4 times); the 5th check is the one after evaluation.
+    const err = await executeRun(run, { ...opts('late'), signals: stopAfter(5) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunInterrupted);
+    expect((err as Error).message).toMatch(/the run had finished/);
+    const [rec] = (await createTracker(store).searchRuns({ experiment: 'toy' })).filter((r) => r.runName === 'late');
+    expect(rec.status).toBe('FINISHED');
+    expect((await executeRun(run, { ...opts('late'), resume: true })).steps).toBe(4);
+  });
+
   it('refuses to reuse a run dir without --resume, and to resume a changed config', async () => {
     const run = resolveConfig(config({ name: 'guarded', train: { steps: 2 } }), 'test');
     await executeRun(run, opts('guard'));

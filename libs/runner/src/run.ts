@@ -226,9 +226,13 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
       await handle.flush();
       await handle.end('FINISHED');
       writeRunResult(runDir, result);
+      // A signal that came after the last step (e.g. during evaluation) still stops
+      // the process: the run is complete, so a reproduction skips it when re-run.
+      const late = signals.requested();
+      if (late) throw new RunInterrupted(late, steps, `${runDir} (the run had finished)`);
       return result;
     } catch (err) {
-      await handle.end(err instanceof RunInterrupted ? 'KILLED' : 'FAILED').catch(() => undefined);
+      if (!readRunResult(runDir)) await handle.end(err instanceof RunInterrupted ? 'KILLED' : 'FAILED').catch(() => undefined);
       throw err;
     }
   } finally {
