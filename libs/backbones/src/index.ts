@@ -19,9 +19,19 @@
 // [N, h*s, w*s, 3] in [0,1] (not clipped). Tap names are listed at the top of
 // archs/sr/edsr.ts and archs/sr/rcan.ts: 'head', 'body.block{i}' / 'body.group{g}',
 // 'body' (trunk after the global skip, before the upsampler), 'upsample', 'tail'.
+//
+// Classification backbones (archs/classification/, added for the CIFAR KD methods):
+// resnet-cifar (presets resnet8..110, resnet8x4, resnet32x4), wrn (wrn-16-2, wrn-40-2,
+// wrn-40-1), mobilenetv2 (mobilenetv2-half), shufflenetv2 (shufflev2), and `peers` (a
+// cohort of P networks in one model for online KD). Input [N, h, w, inputChannels]
+// (normalised images), output logits [N, numClasses] ([N, P*numClasses] for peers);
+// taps 'stem', 'stage{s}', 'stage{s}.block{b}', 'pool', 'logits' (archs/classification/common.ts).
+// Custom layers ChannelSlice and ChannelShuffle (registered on import).
 export { buildBackbone, registerBackbone, registerPreset, listBackbones, resolveBackboneSpec, type BackboneSpec, type BackboneBuilder } from './backbone';
 export { countParams, countMacs, countFlops, inferShapes } from './count';
 export { PixelShuffle, MeanShift, Scale, DIV2K_RGB_MEAN, type PixelShuffleArgs, type MeanShiftArgs, type ScaleArgs } from './layers';
 export { torchKernelInit, torchBiasInit, torchConvInit } from './init';
 export { Registry, parseOptions, describeZodError } from './registry';
 export { requireAll } from './discover';
+export { ChannelSlice, type ChannelSliceArgs } from './archs/classification/channel-slice';
+export { ChannelShuffle, type ChannelShuffleArgs } from './archs/classification/channel-shuffle';
