@@ -103,7 +103,8 @@ export interface ReproduceOptions extends Pick<RunOptions, 'runsDir' | 'cacheDir
 export async function runReproduction(r: Reproduction, opts: ReproduceOptions = {}): Promise<{ table: TableRow[]; csvFile: string; seconds: number; results: RunResult[] }> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const started = Date.now();
-  const outDir = opts.outDir ?? path.join(repoRoot(), r.outDir);
+  // A reproduction's outDir is relative to the repository unless absolute.
+  const outDir = opts.outDir ?? path.resolve(repoRoot(), r.outDir);
   const allRows = (await r.prepare?.({ ...opts, outDir, log })) ?? r.rows;
   const rows = opts.only ? allRows.filter((row) => opts.only!.includes(row.method)) : allRows;
   const byMethod = new Map<string, RunResult[]>();

@@ -28,9 +28,19 @@ export const optimizerSchema = z.discriminatedUnion('kind', [
       beta2: z.number().min(0).max(1).default(0.999),
       // PyTorch's default; TF.js would otherwise take the backend's 1e-7.
       epsilon: z.number().positive().default(1e-8),
+      /** Coupled L2 weight decay, as PyTorch's Adam(weight_decay=...): grad += weightDecay * w. */
+      weightDecay: z.number().nonnegative().default(0),
     })
     .strict(),
-  z.object({ kind: z.literal('sgd'), lr: z.number().positive(), momentum: z.number().min(0).max(1).default(0) }).strict(),
+  z
+    .object({
+      kind: z.literal('sgd'),
+      lr: z.number().positive(),
+      momentum: z.number().min(0).max(1).default(0),
+      /** L2 weight decay as PyTorch's SGD(weight_decay=...): grad += weightDecay * w (the CIFAR KD papers use 5e-4). */
+      weightDecay: z.number().nonnegative().default(0),
+    })
+    .strict(),
 ]);
 
 export const scheduleSchema = z.discriminatedUnion('kind', [

@@ -35,7 +35,7 @@ describe('learning-rate schedules', () => {
 
 describe('TrainOptimizer', () => {
   it.each(['adam', 'sgd'] as const)('%s: the learning rate set per step takes effect', (kind) => {
-    const cfg = kind === 'adam' ? { kind, lr: 1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } : { kind, lr: 1, momentum: 0 };
+    const cfg = kind === 'adam' ? { kind, lr: 1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 } : { kind, lr: 1, momentum: 0, weightDecay: 0 };
     const moved = (lr: number) => {
       const p = problem(1);
       const before = p.w.arraySync() as number[][];
@@ -51,8 +51,8 @@ describe('TrainOptimizer', () => {
   });
 
   it.each([
-    ['adam', { kind: 'adam' as const, lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }],
-    ['momentum', { kind: 'sgd' as const, lr: 0.01, momentum: 0.9 }],
+    ['adam', { kind: 'adam' as const, lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 }],
+    ['momentum', { kind: 'sgd' as const, lr: 0.01, momentum: 0.9, weightDecay: 0 }],
   ])('%s: a state saved and restored into a new optimizer continues bit-identically', async (_name, cfg) => {
     const lr = (i: number) => 0.01 * 0.9 ** i;
     const straight = problem(2);

@@ -10,6 +10,7 @@ import type { CheckpointStore } from '../checkpoint/store';
 import type { OptimConfig, TrainConfig } from '../config/schema';
 import { TrainOptimizer, type OptimizerState } from '../optim/optimizer';
 import { learningRate } from '../optim/schedule';
+import { withWeightDecay } from '../optim/weight-decay';
 import { progress } from '../progress';
 import type { BatchStream } from '../task';
 import { modelWeights, setModelWeights } from './models';
@@ -99,16 +100,20 @@ export class TrainingLoop {
     const { input, target } = this.p.stream.next();
     const teacherTaps = this.p.teacher ? tf.tidy(() => this.p.teacher!.forward(input, false) as unknown as TensorContainer) as unknown as Taps : null;
     let terms: Record<string, Scalar> = {};
-    const total = this.optimizer.optimizer.minimize(
+    const kept: { total?: Scalar } = {};
+    const optimized = this.optimizer.optimizer.minimize(
       () => {
         const out = this.p.objective.compute(this.p.student.forward(input, true), teacherTaps, target);
-        // Keep the per-term scalars past minimize()'s tidy so they can be logged.
+        // Keep the per-term scalars and the total past minimize()'s tidy so they can be logged.
         terms = Object.fromEntries(Object.entries(out.terms).map(([k, v]) => [k, tf.keep(v)]));
-        return out.total;
+        kept.total = tf.keep(out.total);
+        return withWeightDecay(out.total, this.vars, this.p.optim.optimizer.weightDecay);
       },
       true,
       this.vars,
     )!;
+    const total = kept.total!;
+    if (optimized !== total) optimized.dispose();
     const values: Record<string, number> = { [METRIC.loss]: total.dataSync()[0] };
     for (const [k, v] of Object.entries(terms)) values[METRIC.term(k)] = v.dataSync()[0];
     tf.dispose([total, input, target, ...Object.values(terms)]);
