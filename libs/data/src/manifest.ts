@@ -12,6 +12,13 @@ export const ManifestFileSchema = z.object({
   bytes: z.number().int().nonnegative(),
 });
 
+/** A downloadable archive of the dataset, with the size and sha256 to verify it by. */
+export const ManifestArchiveSchema = z.object({
+  url: z.string().min(1),
+  bytes: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256'),
+});
+
 export const DatasetManifestSchema = z.object({
   name: z.string().min(1),
   description: z.string(),
@@ -26,6 +33,9 @@ export const DatasetManifestSchema = z.object({
   /** Empty when the data is not on the machine that wrote the manifest; `filesNote` says so. */
   files: z.array(ManifestFileSchema),
   filesNote: z.string().optional(),
+  /** Official archives (for datasets not on this machine: what a user downloads and checks). */
+  archives: z.array(ManifestArchiveSchema).optional(),
+  archivesNote: z.string().optional(),
   notes: z.array(z.string()).optional(),
 });
 
