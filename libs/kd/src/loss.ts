@@ -54,6 +54,15 @@ export abstract class DistillLoss {
   protected assertRank(x: Tensor, rank: number, which: string): void {
     if (x.rank !== rank) throw new Error(`loss '${this.name}': ${which} must have rank ${rank} (NHWC), got [${x.shape}]`);
   }
+
+  /** Both NHWC maps with the same batch, height and width (channels may differ). */
+  protected assertSameGrid(student: Tensor, teacher: Tensor): void {
+    this.assertRank(student, 4, 'student');
+    this.assertRank(teacher, 4, 'teacher');
+    if (student.shape[0] !== teacher.shape[0] || student.shape[1] !== teacher.shape[1] || student.shape[2] !== teacher.shape[2]) {
+      throw new Error(`loss '${this.name}': student [${student.shape}] and teacher [${teacher.shape}] need the same batch and spatial size (pair layers of equal resolution)`);
+    }
+  }
 }
 
 export interface LossSpec {

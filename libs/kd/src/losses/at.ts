@@ -33,11 +33,7 @@ export class AttentionTransferLoss extends DistillLoss {
   }
 
   compute(student: Tensor, teacher: Tensor): Scalar {
-    this.assertRank(student, 4, 'student');
-    this.assertRank(teacher, 4, 'teacher');
-    if (student.shape[0] !== teacher.shape[0] || student.shape[1] !== teacher.shape[1] || student.shape[2] !== teacher.shape[2]) {
-      throw new Error(`loss 'at': student [${student.shape}] and teacher [${teacher.shape}] need the same batch and spatial size (pair layers of equal resolution)`);
-    }
+    this.assertSameGrid(student, teacher);
     return tf.tidy(() => attentionMap(student, this.p).sub(attentionMap(teacher, this.p)).square().mean() as Scalar);
   }
 }

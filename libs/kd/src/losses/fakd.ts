@@ -38,11 +38,7 @@ export class FakdLoss extends DistillLoss {
   }
 
   compute(student: Tensor, teacher: Tensor): Scalar {
-    this.assertRank(student, 4, 'student');
-    this.assertRank(teacher, 4, 'teacher');
-    if (student.shape[0] !== teacher.shape[0] || student.shape[1] !== teacher.shape[1] || student.shape[2] !== teacher.shape[2]) {
-      throw new Error(`loss 'fakd': student [${student.shape}] and teacher [${teacher.shape}] must have the same batch, height and width`);
-    }
+    this.assertSameGrid(student, teacher);
     return tf.tidy(() => elementDistance(spatialAffinity(student), spatialAffinity(teacher), this.distance).mean() as Scalar);
   }
 }
