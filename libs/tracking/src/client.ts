@@ -11,6 +11,7 @@ import { HttpTransport, type RequestSpec } from './http';
 import {
   CLIENT_RUN_ID_TAG,
   type ArtifactFile,
+  type CreateRunOptions,
   type Experiment,
   type LifecycleStage,
   type Metric,
@@ -21,6 +22,8 @@ import {
   type ViewType,
 } from './types';
 import { chunkBatch, decodeMetricValue, validateArtifactPath, validateExperimentName, validateMetric, validateParam, validateTag } from './validation';
+
+export type { CreateRunOptions };
 
 const API = '/api/2.0/mlflow';
 const ARTIFACTS = '/api/2.0/mlflow-artifacts/artifacts';
@@ -111,17 +114,6 @@ function encodePath(p: string): string {
     .filter((s) => s.length > 0)
     .map(encodeURIComponent)
     .join('/');
-}
-
-export interface CreateRunOptions {
-  experimentId: string;
-  runName?: string;
-  /** ms since the epoch; now by default. */
-  startTime?: number;
-  tags?: Record<string, string>;
-  userId?: string;
-  /** The client-side id tagged on the run (`kdlab.client_run_id`); a new UUID by default. */
-  clientRunId?: string;
 }
 
 export interface SearchRunsOptions {

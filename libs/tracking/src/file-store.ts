@@ -32,6 +32,7 @@ import {
   RUN_STATUS_CODE,
   runStatusFromCode,
   type ArtifactFile,
+  type CreateRunOptions,
   type Experiment,
   type LifecycleStage,
   type Metric,
@@ -125,15 +126,6 @@ export function randomRunName(): string {
 interface RunLocation {
   experimentId: string;
   runDir: string;
-}
-
-export interface LocalCreateRunOptions {
-  experimentId: string;
-  runName?: string;
-  startTime?: number;
-  tags?: Record<string, string>;
-  userId?: string;
-  clientRunId?: string;
 }
 
 export class LocalStore {
@@ -320,7 +312,7 @@ export class LocalStore {
     return this.locate(runId).runDir;
   }
 
-  createRun(opts: LocalCreateRunOptions): Run {
+  createRun(opts: CreateRunOptions): Run {
     const expDir = this.experimentDir(opts.experimentId);
     const exp = expDir ? this.readExperiment(expDir) : undefined;
     if (!exp || !expDir) throw new TrackingValidationError(`no experiment ${opts.experimentId} in ${this.root}`);

@@ -74,3 +74,15 @@ export interface ArtifactFile {
 /** Tag every kdlab run carries: a client-side id, so a retried create or a push never makes a second run. */
 export const CLIENT_RUN_ID_TAG = 'kdlab.client_run_id';
 export const RUN_NAME_TAG = 'mlflow.runName';
+
+/** Options for creating a run, the same for the server client and the local store. */
+export interface CreateRunOptions {
+  experimentId: string;
+  runName?: string;
+  /** ms since the epoch; now by default. */
+  startTime?: number;
+  tags?: Record<string, string>;
+  userId?: string;
+  /** The client-side id tagged on the run (`kdlab.client_run_id`); a new UUID by default. */
+  clientRunId?: string;
+}
