@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Installs the pinned MLflow into ./.venv (idempotent).
+# The project's Python environment ./.venv (idempotent): MLflow, which the tests start as a real
+# server, and every other tools/provision/requirements-*.txt, one file per concern (a domain's
+# reference implementations for its comparison tests, e.g. pydicom or pystoi). A new Python
+# dependency is a line in a requirements file; this script installs them all together.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-req=tools/provision/requirements-mlflow.txt
-stamp=.venv/.kdlab-mlflow
-if [ -x .venv/bin/mlflow ] && [ -f "$stamp" ] && cmp -s "$req" "$stamp"; then
+reqs=(tools/provision/requirements-*.txt)
+stamp=.venv/.kdlab-requirements
+want=$(cat "${reqs[@]}")
+if [ -x .venv/bin/mlflow ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi
-echo "[setup] installing MLflow into .venv ($(grep -v '^#' "$req" | tr '\n' ' '))"
+echo "[setup] installing into .venv: $(cat "${reqs[@]}" | grep -v '^#' | grep -v '^$' | tr '\n' ' ')"
 python3 -m venv .venv
-.venv/bin/pip install --disable-pip-version-check -q -r "$req"
-cp "$req" "$stamp"
+args=()
+for r in "${reqs[@]}"; do args+=(-r "$r"); done
+.venv/bin/pip install --disable-pip-version-check -q "${args[@]}"
+printf '%s' "$want" > "$stamp"

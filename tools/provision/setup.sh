@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # kdlab's one install step. Idempotent: a second run only checks and returns.
 #   bash tools/provision/setup.sh                 JS dependencies + native TensorFlow backend
-#   bash tools/provision/setup.sh --with-mlflow   ... + the MLflow server venv the tests use
+#   bash tools/provision/setup.sh --with-mlflow   ... + the project's Python venv (.venv): MLflow and every
+#                                                 tools/provision/requirements-*.txt
+#   bash tools/provision/setup.sh --with-debian   ... + the Debian packages listed in tools/provision/debian/*.txt
+#                                                 (data and reference tools the tests read, one file per concern)
 #   bash tools/provision/setup.sh --with-browser  ... + Debian's chromium for report tests
 #   bash tools/provision/setup.sh --with-fashion-mnist  ... + Debian's dataset-fashion-mnist (IDX files
 #                                                 under /usr/share/datasets/fashion-mnist/)
@@ -13,11 +16,13 @@ cd "$(dirname "$0")/../.."
 with_mlflow=0
 with_browser=0
 with_fashion_mnist=0
+with_debian=0
 for arg in "$@"; do
   case "$arg" in
     --with-mlflow) with_mlflow=1 ;;
     --with-browser) with_browser=1 ;;
     --with-fashion-mnist) with_fashion_mnist=1 ;;
+    --with-debian) with_debian=1 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -54,5 +59,17 @@ if [ "$with_fashion_mnist" = 1 ] && [ ! -d /usr/share/datasets/fashion-mnist ]; 
   say "apt-get install dataset-fashion-mnist"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null
+fi
+# 6. Debian packages the tests and experiments read (one list per concern; `#` starts a comment).
+if [ "$with_debian" = 1 ]; then
+  missing=()
+  for pkg in $(cat tools/provision/debian/*.txt 2>/dev/null | sed 's/#.*//'); do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "apt-get install ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
 fi
 say "ready"

@@ -3,7 +3,7 @@
 # every Nx project, then print one closing line `tests: N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-bash tools/provision/setup.sh --with-mlflow --with-browser --with-fashion-mnist || exit 1
+bash tools/provision/setup.sh --with-mlflow --with-browser --with-fashion-mnist --with-debian || exit 1
 export NX_DAEMON=false NX_NO_CLOUD=true
 export KDLAB_TEST_SUMMARY="$PWD/.cache/test-summary.jsonl"
 rm -f "$KDLAB_TEST_SUMMARY"

@@ -15,4 +15,8 @@ export { parseIdx, readIdx } from './data/idx';
 export { balancedSubset, type LabelledImages } from './data/labelled-images';
 export { ClassificationBatches } from './data/batch-stream';
 export { clsQuick, clsPaper, clsRows, clsColumns, clsReproduction, type ClsProfile } from './reproductions';
+import { clsQuick, clsPaper } from './reproductions';
+
+/** `kdlab reproduce <name>` finds these through package.json's `kdlab.reproductions`. */
+export const reproductions = { 'cls-quick': clsQuick, 'cls-paper': clsPaper };
 export { chooseClusteredHints, withHints, blockLayers } from './hints';

@@ -10,3 +10,7 @@ export { srTask } from './task';
 export { srDataSchema, srEvalSchema, type SrData, type SrEval } from './schema';
 export { srMetricKey, srPerImageFile } from './naming';
 export { sisrQuick, sisrRows, sisrColumns } from './reproductions';
+import { sisrQuick } from './reproductions';
+
+/** `kdlab reproduce <name>` finds these through package.json's `kdlab.reproductions`. */
+export const reproductions = { 'sisr-quick': sisrQuick };

@@ -22,7 +22,8 @@
 // test 'every registered loss kind has golden cases' fails until they exist.
 export { tapModel, tapChannels, type Taps, type TappedModel } from './taps';
 export { createAdapter, type Adapter, type AdapterSpec } from './adapter';
-export { DistillLoss, createLoss, registerLoss, listLosses, type LossContext, type LossSpec } from './loss';
+export { DistillLoss, createLoss, registerLoss, listLosses, lossSource, type LossContext, type LossSpec } from './loss';
+export type { MethodSource, SourceLevel } from './source';
 export { DistillationObjective, termSpecSchema, OUTPUT, TARGET, type TermSpec, type TapChannels } from './objective';
 export { stopGradient } from './stop-gradient';
 export { spatialAffinity } from './losses/fakd';

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { Registry, requireAll } from '@kdlab/backbones';
 import type { Scalar, Tensor, Variable } from '@kdlab/engine';
 import type { Taps } from './taps';
+import type { MethodSource } from './source';
 
 /** Everything a term can see besides its two tensors (losses that need more than a pair read it). */
 export interface LossContext {
@@ -71,6 +72,7 @@ export interface LossSpec {
 }
 
 const registry = new Registry<DistillLoss>('loss');
+const sources = new Map<string, MethodSource>();
 let discovered = false;
 
 function discover(): void {
@@ -79,8 +81,16 @@ function discover(): void {
   requireAll(path.join(__dirname, 'losses'));
 }
 
-export function registerLoss<S extends z.ZodTypeAny>(kind: string, schema: S, factory: (options: z.output<S>) => DistillLoss): void {
+/** Registers a loss kind; `source` says where the method comes from (see ./source.ts). */
+export function registerLoss<S extends z.ZodTypeAny>(kind: string, schema: S, factory: (options: z.output<S>) => DistillLoss, source?: MethodSource): void {
   registry.register(kind, schema, factory);
+  if (source) sources.set(kind, source);
+}
+
+/** Where the loss `kind` comes from, or undefined when its file does not say. */
+export function lossSource(kind: string): MethodSource | undefined {
+  discover();
+  return sources.get(kind);
 }
 
 /** Builds a loss from `{kind, ...options}`; options are validated by the kind's zod schema. */

@@ -16,7 +16,7 @@ export { resolveConfig, resolveRun, defaultRunName, hashOf, type ResolvedRun } f
 export { canonicalJson, configHash } from './config/hash';
 export { flattenConfig } from './config/flatten';
 export * from './config/schema';
-export { registerTask, getTask, registeredTasks, domainPackages } from './registry';
+export { registerTask, getTask, registeredTasks, domainPackages, reproductionNames, loadReproduction, type DomainPackage } from './registry';
 export type { Task, AnyTask, TaskInstance, Batch, BatchStream, Predict, Predictor, EvalResult, DatasetProvenance } from './task';
 export { learningRate } from './optim/schedule';
 export { TrainOptimizer, type OptimizerState } from './optim/optimizer';

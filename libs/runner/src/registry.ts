@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { repoRoot } from '@kdlab/data';
 import type { AnyTask } from './task';
+import type { Reproduction } from './reproduce';
 
 const tasks = new Map<string, AnyTask>();
 
@@ -19,10 +20,12 @@ export function registeredTasks(): string[] {
   return [...tasks.keys()].sort();
 }
 
-interface DomainPackage {
+export interface DomainPackage {
   dir: string;
   main: string;
   tasks: string[];
+  /** Names of the reproductions the package's main exports in `reproductions` (`kdlab reproduce <name>`). */
+  reproductions: string[];
 }
 
 export function domainPackages(root: string = repoRoot()): DomainPackage[] {
@@ -33,8 +36,8 @@ export function domainPackages(root: string = repoRoot()): DomainPackage[] {
     .map((d) => path.join(base, d, 'package.json'))
     .filter((f) => fs.existsSync(f))
     .map((f) => {
-      const pkg = JSON.parse(fs.readFileSync(f, 'utf8')) as { main?: string; kdlab?: { tasks?: string[] } };
-      return { dir: path.dirname(f), main: pkg.main ?? 'src/index.ts', tasks: pkg.kdlab?.tasks ?? [] };
+      const pkg = JSON.parse(fs.readFileSync(f, 'utf8')) as { main?: string; kdlab?: { tasks?: string[]; reproductions?: string[] } };
+      return { dir: path.dirname(f), main: pkg.main ?? 'src/index.ts', tasks: pkg.kdlab?.tasks ?? [], reproductions: pkg.kdlab?.reproductions ?? [] };
     });
 }
 
@@ -51,4 +54,25 @@ export function getTask(name: string): AnyTask {
     throw new Error(`config.task: unknown task ${JSON.stringify(name)} (known: ${known.join(', ') || 'none'})`);
   }
   return task;
+}
+
+/** Every reproduction name the domain packages declare, sorted. */
+export function reproductionNames(root: string = repoRoot()): string[] {
+  return domainPackages(root)
+    .flatMap((p) => p.reproductions)
+    .sort();
+}
+
+/**
+ * The reproduction by name: the domain package that declares it in its package.json
+ * (`"kdlab": { "reproductions": [...] }`) exports it from its main as `reproductions[name]`.
+ */
+export function loadReproduction(name: string, root: string = repoRoot()): Reproduction {
+  const pkg = domainPackages(root).find((p) => p.reproductions.includes(name));
+  if (!pkg) throw new Error(`unknown reproduction ${JSON.stringify(name)}; known: ${reproductionNames(root).join(', ') || 'none'}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(path.join(pkg.dir, pkg.main)) as { reproductions?: Record<string, Reproduction> };
+  const found = mod.reproductions?.[name];
+  if (!found) throw new Error(`${path.join(pkg.dir, 'package.json')} declares reproduction ${JSON.stringify(name)} but its main does not export it in \`reproductions\``);
+  return found;
 }

@@ -3,14 +3,10 @@
 // @kdlab/reports is present, the HTML report beside it. Interrupted? Run it
 // again: finished runs are skipped and the interrupted one resumes.
 import type { Command } from 'commander';
-import type { Reproduction } from '@kdlab/runner';
 
-/** Registered reproductions, loaded on demand. Add a domain's with one line. */
-export const REPRODUCTIONS: Record<string, () => Promise<Reproduction>> = {
-  'sisr-quick': async () => (await import('@kdlab/sisr')).sisrQuick,
-  'cls-quick': async () => (await import('@kdlab/classification')).clsQuick,
-  'cls-paper': async () => (await import('@kdlab/classification')).clsPaper,
-};
+// Reproductions are declared by the domain packages (`"kdlab": { "reproductions": [...] }` in
+// experiments/<domain>/package.json, exported from the package's main as `reproductions`), so a new
+// domain adds its tables without touching this file.
 
 interface ReproduceCliOptions {
   only?: string[];
@@ -24,7 +20,7 @@ interface ReproduceCliOptions {
 export function register(program: Command): void {
   program
     .command('reproduce')
-    .description(`run a reproduction end to end into MLflow and write its table (${Object.keys(REPRODUCTIONS).join(', ')})`)
+    .description(`run a reproduction end to end into MLflow and write its table (the domain packages declare them; an unknown name lists them)`)
     .argument('<name>', 'reproduction name')
     .option('--only <methods...>', 'only these rows (method labels)')
     .option('--runs-dir <dir>', 'root of run dirs (default <repo>/runs)')
@@ -33,10 +29,8 @@ export function register(program: Command): void {
     .option('--out-dir <dir>', 'where table.csv and the report go (default reports/<name>)')
     .option('--no-report', 'skip the HTML report')
     .action(async (name: string, opts: ReproduceCliOptions) => {
-      const load = REPRODUCTIONS[name];
-      if (!load) throw new Error(`unknown reproduction ${JSON.stringify(name)}; known: ${Object.keys(REPRODUCTIONS).join(', ')}`);
-      const reproduction = await load();
-      const { runReproduction, RunInterrupted, exitCodeFor } = await import('@kdlab/runner');
+      const { loadReproduction, runReproduction, RunInterrupted, exitCodeFor } = await import('@kdlab/runner');
+      const reproduction = loadReproduction(name);
       console.log(`${reproduction.name}: ${reproduction.description}`);
       let done;
       try {
