@@ -20,3 +20,5 @@ export {
 } from './manifest';
 export { checkFile, datasetDigest, hashDatasetFiles, rehashManifest, sha256, verifyDataset } from './verify';
 export { writeFileAtomic } from './atomic';
+// EDF / EDF+ (EEG): header, µV signals, TAL annotations (added for experiments/eeg).
+export * from './edf';
