@@ -17,13 +17,13 @@
 // (golden values in golden/cls_losses.json): ce, kd (Hinton), at, sp, mimkd, mcl.
 // Adding a loss: one file src/losses/<kind>.ts with a class extending
 // DistillLoss (a doc comment citing the paper, the formula and every choice)
-// that calls registerLoss(kind, zodSchema, factory); it is loaded on first use.
+// that calls registerLoss(kind, zodSchema, factory, source) (source: ./source.ts, mandatory); it is loaded on first use.
 // Then add its cases to golden/gen_losses.py and regenerate losses.json: the
 // test 'every registered loss kind has golden cases' fails until they exist.
 export { tapModel, tapChannels, type Taps, type TappedModel } from './taps';
 export { createAdapter, type Adapter, type AdapterSpec } from './adapter';
-export { DistillLoss, createLoss, registerLoss, listLosses, lossSource, type LossContext, type LossSpec } from './loss';
-export type { MethodSource, SourceLevel } from './source';
+export { DistillLoss, createLoss, registerLoss, listLosses, lossSource, lossOptions, type LossContext, type LossSpec } from './loss';
+export { registerMethodSource, listMethodSources, type MethodSource, type SourceLevel, type SourcedMethod } from './source';
 export { DistillationObjective, termSpecSchema, OUTPUT, TARGET, type TermSpec, type TapChannels } from './objective';
 export { stopGradient } from './stop-gradient';
 export { spatialAffinity } from './losses/fakd';

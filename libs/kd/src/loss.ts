@@ -1,10 +1,10 @@
 // The base class of every distillation loss and the registry that builds them
 // by kind. A loss is one small file in ./losses/ that extends DistillLoss and
-// calls registerLoss(kind, zodSchema, factory); every file there is loaded on
+// calls registerLoss(kind, zodSchema, factory, source); every file there is loaded on
 // first use, so a new loss is one new file.
 import * as path from 'path';
 import type { z } from 'zod';
-import { Registry, requireAll } from '@kdlab/backbones';
+import { Registry, parseOptions, requireAll } from '@kdlab/backbones';
 import type { Scalar, Tensor, Variable } from '@kdlab/engine';
 import type { Taps } from './taps';
 import type { MethodSource } from './source';
@@ -81,16 +81,27 @@ function discover(): void {
   requireAll(path.join(__dirname, 'losses'));
 }
 
-/** Registers a loss kind; `source` says where the method comes from (see ./source.ts). */
-export function registerLoss<S extends z.ZodTypeAny>(kind: string, schema: S, factory: (options: z.output<S>) => DistillLoss, source?: MethodSource): void {
+/** Registers a loss kind; `source` says where the method comes from and how close it is (see ./source.ts). */
+export function registerLoss<S extends z.ZodTypeAny>(kind: string, schema: S, factory: (options: z.output<S>) => DistillLoss, source: MethodSource): void {
+  if (!source || !['official-code', 'paper', 'abstract-only'].includes(source.level) || !source.reference) {
+    throw new Error(`registerLoss('${kind}'): a source {level: official-code | paper | abstract-only, reference, deviations} is required`);
+  }
   registry.register(kind, schema, factory);
-  if (source) sources.set(kind, source);
+  sources.set(kind, source);
 }
 
-/** Where the loss `kind` comes from, or undefined when its file does not say. */
+/** Where the loss `kind` comes from (every registered loss declares it). */
 export function lossSource(kind: string): MethodSource | undefined {
   discover();
   return sources.get(kind);
+}
+
+/** The resolved options of a loss spec: the kind's zod schema applied, defaults filled in. */
+export function lossOptions(spec: LossSpec): Record<string, unknown> {
+  discover();
+  const { kind, ...options } = spec;
+  if (typeof kind !== 'string') throw new Error(`loss spec: 'kind' must be a string, got ${JSON.stringify(kind)}`);
+  return parseOptions(registry.schema(kind), options, `loss '${kind}'`) as Record<string, unknown>;
 }
 
 /** Builds a loss from `{kind, ...options}`; options are validated by the kind's zod schema. */

@@ -12,3 +12,27 @@ export interface MethodSource {
   /** Known differences from the reference, and choices the reference leaves open. Empty when none. */
   deviations: string[];
 }
+
+/** A method that is not a loss (e.g. how hint points are chosen), with its source. */
+export interface SourcedMethod {
+  /** Registry name, e.g. 'clustered-hints'. */
+  name: string;
+  /** One line: what it is. */
+  description: string;
+  source: MethodSource;
+}
+
+const methods = new Map<string, SourcedMethod>();
+
+/**
+ * Declares the source of a method that is not a registered loss (hint-point selection and the
+ * like), so docs/METHODS.md and the reports can show it next to the losses.
+ */
+export function registerMethodSource(method: SourcedMethod): void {
+  methods.set(method.name, method);
+}
+
+/** Every declared non-loss method, by name. */
+export function listMethodSources(): SourcedMethod[] {
+  return [...methods.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -22,6 +22,22 @@ import type { LayersModel, Tensor } from '@kdlab/engine';
 import { tapModel } from '../taps';
 import { linearCka } from './cka';
 import { kMeans } from './kmeans';
+import { registerMethodSource } from '../source';
+
+// Not a loss, so it declares its source here (docs/METHODS.md and the tables read it).
+registerMethodSource({
+  name: 'clustered-hints',
+  description: 'hint points for FitNet/AT chosen by k-means over descriptions of the teacher\'s layers',
+  source: {
+    level: 'abstract-only',
+    reference: 'Keser et al., PURSUhInT: In Search of Informative Hint Points Based on Layer Clustering for Knowledge Distillation, Expert Systems with Applications 213 (2023): abstract only',
+    deviations: [
+      'the layer metrics (depth, resolution, width, mean, std, sparsity, linear CKA to the input and to the logits), z-scored, are our choice',
+      'k-means++ with 10 restarts, the member nearest each centre, one probe batch: our choices',
+      'student layers are paired by equal spatial size',
+    ],
+  },
+});
 
 export const HINT_METRICS = ['depth', 'resolution', 'width', 'mean', 'std', 'sparsity', 'ckaInput', 'ckaOutput'] as const;
 export type HintMetric = (typeof HINT_METRICS)[number];

@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor } from '@kdlab/engine';
+import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 
 export function attentionMap(a: Tensor, p: number): Tensor {
@@ -38,4 +39,13 @@ export class AttentionTransferLoss extends DistillLoss {
   }
 }
 
-registerLoss('at', z.object({ p: z.number().positive().default(2) }).strict(), (o) => new AttentionTransferLoss(o.p));
+/** Where this loss comes from (see ../source.ts). */
+const SOURCE: MethodSource = {
+  level: 'official-code',
+  reference: 'Zagoruyko, Komodakis, Paying More Attention to Attention, ICLR 2017; at/at_loss of szagoruyko/attention-transfer utils.py and Attention of CRD/RepDistiller distiller_zoo/AT.py',
+  deviations: [
+    'eps 1e-12 in the normalisation, as F.normalize in both codes',
+  ],
+};
+
+registerLoss('at', z.object({ p: z.number().positive().default(2) }).strict(), (o) => new AttentionTransferLoss(o.p), SOURCE);

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor } from '@kdlab/engine';
+import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 import { splitPeers } from '../peer-logits';
 
@@ -27,4 +28,11 @@ export class CrossEntropyLoss extends DistillLoss {
   }
 }
 
-registerLoss('ce', z.object({}).strict(), () => new CrossEntropyLoss());
+/** Where this loss comes from (see ../source.ts). */
+const SOURCE: MethodSource = {
+  level: 'official-code',
+  reference: "torch.nn.CrossEntropyLoss (mean over the batch); peers' losses summed as in DML and MCL (winycg/MCL main_cifar.py)",
+  deviations: [],
+};
+
+registerLoss('ce', z.object({}).strict(), () => new CrossEntropyLoss(), SOURCE);

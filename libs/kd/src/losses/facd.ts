@@ -32,6 +32,7 @@ import { z } from 'zod';
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor, Tensor1D } from '@kdlab/engine';
 import { distanceOption, elementDistance, type Distance } from '../distance';
+import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss, type LossContext } from '../loss';
 
 const EPS = 1e-7;
@@ -79,8 +80,20 @@ export class FacdLoss extends DistillLoss {
   }
 }
 
+/** Where this loss comes from (see ../source.ts). */
+const SOURCE: MethodSource = {
+  level: 'abstract-only',
+  reference: 'Moon, Jeong, Kim, Feature-domain Adaptive Contrastive Distillation for Efficient Single Image Super-Resolution, arXiv:2211.15951 (IEEE Access 2023): abstract only',
+  deviations: [
+    'the contrastive form (ratio of L1 distances, CSD/AECR-Net style, not InfoNCE) is our choice',
+    'negatives are the teacher features of the other patches of the batch, averaged; eps 1e-7',
+    "the adaptive gate (teacher PSNR above student PSNR per patch) is our reading of 'adaptive'",
+  ],
+};
+
 registerLoss(
   'facd',
   z.object({ distance: distanceOption.default('l1'), adaptive: z.boolean().default(true) }).strict(),
   (o) => new FacdLoss(o),
+  SOURCE,
 );

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor, Tensor3D } from '@kdlab/engine';
 import { distanceOption, elementDistance, type Distance } from '../distance';
+import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 
 const EPS = 1e-7;
@@ -43,4 +44,13 @@ export class FakdLoss extends DistillLoss {
   }
 }
 
-registerLoss('fakd', z.object({ distance: distanceOption.default('l1') }).strict(), (o) => new FakdLoss(o.distance));
+/** Where this loss comes from (see ../source.ts). */
+const SOURCE: MethodSource = {
+  level: 'official-code',
+  reference: 'He et al., FAKD: Feature-Affinity Based Knowledge Distillation for Efficient Image Super-Resolution, ICIP 2020; spatial_similarity in code/feature_transformation.py and FeatureLoss(nn.L1Loss) in code/loss.py of Vincent-Hoo/Knowledge-Distillation-for-Super-resolution (589d35f)',
+  deviations: [
+    "the 'l2' distance is an addition; the authors' code uses L1",
+  ],
+};
+
+registerLoss('fakd', z.object({ distance: distanceOption.default('l1') }).strict(), (o) => new FakdLoss(o.distance), SOURCE);

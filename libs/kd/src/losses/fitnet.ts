@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import type { Scalar, Tensor } from '@kdlab/engine';
 import { distanceOption, elementDistance, type Distance } from '../distance';
+import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 
 export class FitNetLoss extends DistillLoss {
@@ -27,4 +28,14 @@ export class FitNetLoss extends DistillLoss {
   }
 }
 
-registerLoss('fitnet', z.object({ distance: distanceOption.default('l2') }).strict(), (o) => new FitNetLoss(o.distance));
+/** Where this loss comes from (see ../source.ts). */
+const SOURCE: MethodSource = {
+  level: 'official-code',
+  reference: 'Romero et al., FitNets: Hints for Thin Deep Nets, ICLR 2015; as HintLoss (nn.MSELoss, mean) of CRD/RepDistiller distiller_zoo/FitNet.py',
+  deviations: [
+    "the regressor (RepDistiller's ConvReg) is the term's adapter, not part of this loss",
+    "the 'l1' distance is an addition, not in FitNets",
+  ],
+};
+
+registerLoss('fitnet', z.object({ distance: distanceOption.default('l2') }).strict(), (o) => new FitNetLoss(o.distance), SOURCE);

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor } from '@kdlab/engine';
+import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 
 export class HintonKdLoss extends DistillLoss {
@@ -34,4 +35,11 @@ export class HintonKdLoss extends DistillLoss {
   }
 }
 
-registerLoss('kd', z.object({ temperature: z.number().positive().default(4) }).strict(), (o) => new HintonKdLoss(o.temperature));
+/** Where this loss comes from (see ../source.ts). */
+const SOURCE: MethodSource = {
+  level: 'official-code',
+  reference: 'Hinton, Vinyals, Dean, Distilling the Knowledge in a Neural Network, 2015; DistillKL of CRD/RepDistiller distiller_zoo/KD.py (T^2 * batch-mean KL)',
+  deviations: [],
+};
+
+registerLoss('kd', z.object({ temperature: z.number().positive().default(4) }).strict(), (o) => new HintonKdLoss(o.temperature), SOURCE);

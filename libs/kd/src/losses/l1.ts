@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Scalar, Tensor } from '@kdlab/engine';
 import { elementDistance } from '../distance';
+import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 
 export class L1Loss extends DistillLoss {
@@ -17,4 +18,11 @@ export class L1Loss extends DistillLoss {
   }
 }
 
-registerLoss('l1', z.object({}).strict(), () => new L1Loss());
+/** Where this loss comes from (see ../source.ts). */
+const SOURCE: MethodSource = {
+  level: 'official-code',
+  reference: "torch.nn.L1Loss (mean reduction), the training loss of EDSR (Lim et al., CVPR-W 2017; sanghyun-son/EDSR-PyTorch src/loss) and the DS/TS terms of FAKD's code (Vincent-Hoo/Knowledge-Distillation-for-Super-resolution code/loss.py)",
+  deviations: [],
+};
+
+registerLoss('l1', z.object({}).strict(), () => new L1Loss(), SOURCE);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Scalar, Tensor } from '@kdlab/engine';
 import { elementDistance } from '../distance';
+import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 
 export class L2Loss extends DistillLoss {
@@ -13,4 +14,11 @@ export class L2Loss extends DistillLoss {
   }
 }
 
-registerLoss('l2', z.object({}).strict(), () => new L2Loss());
+/** Where this loss comes from (see ../source.ts). */
+const SOURCE: MethodSource = {
+  level: 'official-code',
+  reference: 'torch.nn.MSELoss (mean reduction)',
+  deviations: [],
+};
+
+registerLoss('l2', z.object({}).strict(), () => new L2Loss(), SOURCE);

@@ -31,6 +31,7 @@ import { z } from 'zod';
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor, Tensor4D } from '@kdlab/engine';
 import { distanceOption, elementDistance, type Distance } from '../distance';
+import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 import { stopGradient } from '../stop-gradient';
 
@@ -64,6 +65,17 @@ export class LsfdLoss extends DistillLoss {
   }
 }
 
+/** Where this loss comes from (see ../source.ts). */
+const SOURCE: MethodSource = {
+  level: 'abstract-only',
+  reference: 'Park, Kwak, Local-Selective Feature Distillation for Single Image Super-Resolution, arXiv:2111.10988: abstract only',
+  deviations: [
+    "'local' read as a k x k window average of the per-position distance (k = 3)",
+    "'selective' read as a softmax attention over positions of the stop-gradient local distance divided by its per-image mean (temperature 1)",
+    'eps 1e-7',
+  ],
+};
+
 registerLoss(
   'lsfd',
   z
@@ -74,4 +86,5 @@ registerLoss(
     })
     .strict(),
   (o) => new LsfdLoss(o),
+  SOURCE,
 );

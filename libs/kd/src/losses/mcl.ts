@@ -31,6 +31,7 @@ import { z } from 'zod';
 import { tf, Rng } from '@kdlab/engine';
 import type { Scalar, Tensor, Variable } from '@kdlab/engine';
 import { createAdapter, type Adapter } from '../adapter';
+import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 import { stopGradient } from '../stop-gradient';
 
@@ -123,6 +124,15 @@ export class MclLoss extends DistillLoss {
   }
 }
 
+/** Where this loss comes from (see ../source.ts). */
+const SOURCE: MethodSource = {
+  level: 'official-code',
+  reference: 'Yang, An, Cai, Xu, Mutual Contrastive Learning for Visual Representation Learning, AAAI 2022; Sup_MCL_Loss of winycg/MCL losses/cifar_sup_mcl_loss.py and main_cifar.py (236da2f)',
+  deviations: [
+    "an anchor without a positive in the batch is left out of the mean (the authors' MPerClassSampler guarantees one)",
+  ],
+};
+
 registerLoss(
   'mcl',
   z
@@ -138,4 +148,5 @@ registerLoss(
     })
     .strict(),
   (o) => new MclLoss(o.peers, o.embed, o.tau, o.temperature, o.weights),
+  SOURCE,
 );

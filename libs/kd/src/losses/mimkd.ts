@@ -1,8 +1,10 @@
-// MIMKD: knowledge distillation by maximising a lower bound on the mutual
-// information between teacher and student representations ("Mutual
-// Information Maximization for Knowledge Distillation"), with the
-// Jensen-Shannon estimator of Deep InfoMax (Hjelm et al., ICLR 2019, eq. 4;
-// Nowozin et al. 2016):
+// MIMKD: Shrivastava, Qi, Ordonez, "Estimating and Maximizing Mutual
+// Information for Knowledge Distillation", arXiv:2110.15946. Source note: an
+// abstract-only reading (see SOURCE below): the abstract says the student
+// maximises a lower bound on the mutual information between teacher and student
+// representations; the estimator, critic and levels below are our choices. The
+// bound is the Jensen-Shannon estimator of Deep InfoMax (Hjelm et al., ICLR 2019,
+// eq. 4; Nowozin et al. 2016):
 //
 //   I_JSD(X; Y) >= E_P[-sp(-T(x, y))] - E_{P_X x P_Y}[sp(T(x, y'))]      sp = softplus
 //   L = -( (log 2 - mean_pos sp(-T)) - (mean_neg sp(T) - log 2) )
@@ -26,6 +28,7 @@ import { z } from 'zod';
 import { tf, Rng } from '@kdlab/engine';
 import type { Scalar, Tensor, Variable } from '@kdlab/engine';
 import { createAdapter, type Adapter } from '../adapter';
+import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 
 const LOG2 = Math.log(2);
@@ -91,6 +94,16 @@ export class MimkdLoss extends DistillLoss {
   }
 }
 
+/** Where this loss comes from (see ../source.ts). */
+const SOURCE: MethodSource = {
+  level: 'abstract-only',
+  reference: "Shrivastava, Qi, Ordonez, Estimating and Maximizing Mutual Information for Knowledge Distillation, arXiv:2110.15946: abstract only; the estimator is Deep InfoMax's Jensen-Shannon bound (Hjelm et al., ICLR 2019, eq. 4)",
+  deviations: [
+    'the critic (encode-and-dot with two-layer MLPs, 128 dims), the global/local levels and the log 2 offsets are our choices after Deep InfoMax',
+    'the critic trains jointly with the student (no separate critic schedule)',
+  ],
+};
+
 registerLoss(
   'mimkd',
   z
@@ -101,4 +114,5 @@ registerLoss(
     })
     .strict(),
   (o) => new MimkdLoss(o.level, o.embed, o.hidden),
+  SOURCE,
 );

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor } from '@kdlab/engine';
+import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 
 export function similarityMatrix(a: Tensor): Tensor {
@@ -34,4 +35,13 @@ export class SimilarityPreservingLoss extends DistillLoss {
   }
 }
 
-registerLoss('sp', z.object({}).strict(), () => new SimilarityPreservingLoss());
+/** Where this loss comes from (see ../source.ts). */
+const SOURCE: MethodSource = {
+  level: 'paper',
+  reference: "Tung, Mori, Similarity-Preserving Knowledge Distillation, ICCV 2019, eqs. 2-4; agrees with CRD/RepDistiller's re-implementation distiller_zoo/SP.py (the authors released no code)",
+  deviations: [
+    "one term per layer pair; the paper's sum over pairs is the config's sum of terms",
+  ],
+};
+
+registerLoss('sp', z.object({}).strict(), () => new SimilarityPreservingLoss(), SOURCE);
