@@ -1,6 +1,14 @@
 import { z } from 'zod';
+import { IMRESIZE_VERSION } from '@kdlab/data';
 
 const datasetList = z.array(z.string().min(1)).min(1);
+
+/**
+ * How LR images are made: MATLAB bicubic at the current imresize version. A resolved config
+ * records it, so run hashes and cached teachers change when the LR generation changes (a
+ * teacher trained on the v1 LR, whose border mirrored, is never reused).
+ */
+export const SR_DEGRADATION = `matlab-bicubic-${IMRESIZE_VERSION}`;
 
 /** `config.data` of the `sr` task. Datasets are manifest names (datasets/<name>.json). */
 export const srDataSchema = z
@@ -14,6 +22,7 @@ export const srDataSchema = z
     batch: z.number().int().positive(),
     augment: z.boolean().default(true),
     test: datasetList,
+    degradation: z.literal(SR_DEGRADATION).default(SR_DEGRADATION),
   })
   .strict();
 

@@ -10,7 +10,9 @@ MATLAB facts reproduced here:
 - antialiasing when shrinking: kernel h(x) = scale * cubic(scale * x), width 4 / scale;
 - coordinate map u = x / scale + 0.5 * (1 - 1 / scale) for output x = 1..out (1-based);
 - left = floor(u - width / 2), P = ceil(width) + 2 taps, weights normalised per output;
-- out-of-range indices mirrored symmetrically: aux = [1..n, n..1], index = aux(mod(i - 1, 2n) + 1);
+- out-of-range indices clamped to [1, n] (imresize.m: "Clamp out-of-range indices; has the effect of
+  replicating end-points"); an earlier version of this port mirrored them ([1..n, n..1]), which
+  changes up to 7 levels in the first and last rows/columns of Set5 LR images;
 - all-zero tap columns dropped (no effect on values);
 - dimensions resized in order of increasing scale; a tie keeps order rows, then columns;
 - imresizemex returns the input's class, so a uint8 image is converted back to uint8
@@ -44,8 +46,7 @@ def contributions(in_length, out_length, scale, antialiasing=True):
     indices = left + np.arange(taps, dtype=np.float64)[None, :]
     weights = h(u - indices)
     weights = weights / weights.sum(axis=1, keepdims=True)
-    aux = np.concatenate([np.arange(1, in_length + 1), np.arange(in_length, 0, -1)])
-    indices = aux[np.mod(indices.astype(np.int64) - 1, aux.size)]
+    indices = np.clip(indices, 1, in_length).astype(np.int64)  # replicate the end points
     keep = np.any(weights != 0, axis=0)
     return weights[:, keep], indices[:, keep] - 1  # 0-based indices
 

@@ -36,11 +36,24 @@ describe('contributions (MATLAB imresize internals)', () => {
     }
   });
 
-  it('mirrors symmetrically at the border and widens the kernel when shrinking', () => {
+  it('clamps at the border like MATLAB (replicates the end points) and widens the kernel when shrinking', () => {
     const down = contributions(8, 2, 0.25);
     expect(down.taps).toBeGreaterThan(contributions(8, 32, 4).taps);
-    // Output 1 at scale 1/4 samples u = 2.5 (1-based): taps reach below 1 and mirror back (0 -> 1, -1 -> 2, ...).
-    expect(Array.from(down.index.subarray(0, down.taps)).some((i, k, all) => k > 0 && i === all[k - 1])).toBe(true);
+    // Output 1 at scale 1/4 samples u = 2.5 (1-based): its taps reach below 1 and all land on
+    // input 1 (0-based 0); output 2's taps reach past 8 and all land on input 8. Mirroring
+    // ([1..n, n..1]) would instead walk back into the image (0, 1, 2, ...), so the indices of a
+    // row would not be non-decreasing.
+    for (let o = 0; o < down.outLength; o++) {
+      const row = Array.from(down.index.subarray(o * down.taps, (o + 1) * down.taps));
+      expect(row).toEqual([...row].sort((a, b) => a - b));
+    }
+    const first = Array.from(down.index.subarray(0, down.taps));
+    const last = Array.from(down.index.subarray(down.taps, 2 * down.taps));
+    expect(first.filter((i) => i === 0).length).toBeGreaterThan(1);
+    expect(last.filter((i) => i === 7).length).toBeGreaterThan(1);
+    // Upscaling x4: the first output's taps at -1 and 0 (1-based) both become input 1.
+    const up = contributions(5, 20, 4);
+    expect(Array.from(up.index.subarray(0, up.taps))).toEqual([0, 0, 0, 1]);
   });
 });
 

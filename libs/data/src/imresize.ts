@@ -2,18 +2,27 @@
 //
 // Reproduces MATLAB's imresize.m: Keys cubic kernel (a = -0.5); when shrinking, the kernel is
 // stretched by 1/scale (antialiasing); output pixel x (1-based) samples input coordinate
-// u = x/scale + 0.5*(1 - 1/scale); out-of-range taps mirror symmetrically ([1..n, n..1]);
+// u = x/scale + 0.5*(1 - 1/scale); out-of-range taps are CLAMPED to [1, n], i.e. the end
+// points are replicated, as imresize.m does ("Clamp out-of-range indices"; mirroring instead
+// changes up to 7 levels in the first/last rows and columns of Set5 LR images);
 // rows are resized before columns (MATLAB orders dimensions by scale, a tie keeps rows first);
 // and, because MATLAB's resize kernel returns the input's class, the uint8 result is rounded
 // (half away from zero) and saturated after EACH pass. Checked against the independent numpy
 // port in libs/data/golden/ (see imresize.test.ts).
 import type { Image } from './image';
 
+/**
+ * Version of the LR generation. Part of every cache key built on imresize output (LR image
+ * cache, and through the SR task's `data.degradation`, run and teacher hashes), so results made
+ * by an earlier version are never reused. v1 mirrored out-of-range taps; v2 clamps like MATLAB.
+ */
+export const IMRESIZE_VERSION = 'v2-clamp';
+
 // Module-level aliases: under jest 30 every global lookup (`Math`) goes through the sandbox's
 // global proxy, which made per-tap Math calls the slowest part of a resize in tests.
 const { abs, floor } = Math;
 
-/** For each output index, `taps` input indices (0-based, already mirrored) and their weights. */
+/** For each output index, `taps` input indices (0-based, already clamped to the image) and their weights. */
 export interface Contributions {
   outLength: number;
   taps: number;
@@ -70,12 +79,10 @@ export function contributions(inLength: number, outLength: number, scale: number
   const kept = keep.length;
   const index = new Int32Array(outLength * kept);
   const keptWeight = new Float64Array(outLength * kept);
-  const period = 2 * inLength;
   for (let o = 0; o < outLength; o++) {
     for (let k = 0; k < kept; k++) {
       const i1 = rawIndex[o * taps + keep[k]]; // 1-based, possibly out of range
-      const m = (((i1 - 1) % period) + period) % period; // position in [1..n, n..1], 0-based
-      index[o * kept + k] = m < inLength ? m : period - 1 - m;
+      index[o * kept + k] = (i1 < 1 ? 1 : i1 > inLength ? inLength : i1) - 1; // clamp: replicate the end points
       keptWeight[o * kept + k] = weight[o * taps + keep[k]];
     }
   }

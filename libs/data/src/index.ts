@@ -9,10 +9,10 @@
 export { dataPath, dataRoot, repoRoot } from './root';
 export { assertImage, createImage, cropImage, toRgb, type Image } from './image';
 export { decodeImage, encodeImage, ImageReadError, listImageFiles, readImage, READABLE_EXTENSIONS, writeImage } from './codec';
-export { contributions, cubic, imresizeBicubic, resizedLength, type Contributions } from './imresize';
+export { contributions, cubic, IMRESIZE_VERSION, imresizeBicubic, resizedLength, type Contributions } from './imresize';
 export { modcrop } from './modcrop';
 export { imageToTensor, tensorToImage } from './tensor';
-export { defaultSrCacheDir, loadSrPairs, type LoadSrPairsOptions, type SrPair } from './sr-pairs';
+export { defaultSrCacheDir, loadSrPairs, srLrCacheName, type LoadSrPairsOptions, type SrPair } from './sr-pairs';
 export { PatchSampler, type PatchSamplerOptions, type PatchSamplerState } from './patch-sampler';
 export {
   DatasetManifestSchema, datasetDir, listManifests, loadManifest, manifestFiles, manifestPath,
@@ -22,3 +22,5 @@ export { checkFile, datasetDigest, hashDatasetFiles, rehashManifest, sha256, ver
 export { writeFileAtomic } from './atomic';
 // EDF / EDF+ (EEG): header, µV signals, TAL annotations (added for experiments/eeg).
 export * from './edf';
+// CT (issue 13): DICOM slices in HU, parallel-beam projector, FBP, physical low-dose simulation.
+export * from './ct';

@@ -2,11 +2,13 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadSrPairs } from './sr-pairs';
+import { loadSrPairs, srLrCacheName } from './sr-pairs';
+import { IMRESIZE_VERSION } from './imresize';
+import { encodeImage } from './codec';
 import { dataRoot } from './root';
 
 // LR checksums: libs/data/golden/imresize_golden.json (numpy port of MATLAB imresize).
-const golden = require('../golden/imresize_golden.json') as { set5: { name: string; scales: { scale: number; lr_sha256: string }[] }[] };
+const golden = require('../golden/imresize_golden.json') as { set5: { name: string; scales: { scale: number; lr: number[]; lr_sha256: string }[] }[] };
 const sha = (d: Uint8Array) => crypto.createHash('sha256').update(d).digest('hex');
 
 describe('loadSrPairs', () => {
@@ -30,6 +32,30 @@ describe('loadSrPairs', () => {
     // different image is what the loader returns), so a repeated run skips the resize.
     const again = loadSrPairs('Set5', 3, { cacheDir });
     expect(again.map((p) => sha(p.lr.data))).toEqual(pairs.map((p) => sha(p.lr.data)));
+  });
+
+  it('never reads an LR cached by an older imresize (v1 mirrored the border): the key holds the version', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-srcache-old-'));
+    try {
+      const hrSha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(path.join(dataRoot(), 'sr', 'Set5', f))).digest('hex');
+      const digest = hrSha('baby.png');
+      // What the first version wrote: <stem>-<sha16>-v1.png, here a valid PNG of the right
+      // size with the wrong pixels (a v1 LR differs only at the border, so any reuse shows).
+      const g = golden.set5.find((e) => e.name === 'baby')!.scales.find((s) => s.scale === 2)!;
+      const [h, w] = g.lr;
+      const stale = { data: new Uint8Array(h * w * 3).fill(7), height: h, width: w, channels: 3 as const };
+      fs.mkdirSync(path.join(dir, 'Set5', 'x2'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'Set5', 'x2', `baby-${digest.slice(0, 16)}-v1.png`), encodeImage(stale, 'png'));
+      const baby = loadSrPairs('Set5', 2, { cacheDir: dir })[0];
+      expect(sha(baby.lr.data)).toBe(g.lr_sha256);
+      expect(srLrCacheName('baby', digest)).toContain(IMRESIZE_VERSION);
+      expect(fs.existsSync(path.join(dir, 'Set5', 'x2', srLrCacheName('baby', digest)))).toBe(true);
+      // And the current key is what is read back: a valid image put there is returned as is.
+      fs.writeFileSync(path.join(dir, 'Set5', 'x2', srLrCacheName('baby', digest)), encodeImage(stale, 'png'));
+      expect(loadSrPairs('Set5', 2, { cacheDir: dir })[0].lr.data[0]).toBe(7);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('regenerates a damaged cache entry instead of trusting it', () => {

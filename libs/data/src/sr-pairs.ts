@@ -1,11 +1,12 @@
 // SR pairs of a manifest dataset: HR mod-cropped to the scale, LR = MATLAB bicubic of the HR.
 // Generated LR images are cached as PNG under <repo>/.cache/sr/<dataset>/x<s>/, keyed by
-// the HR file's sha256, so repeated runs skip the resize.
+// the HR file's sha256 and the resize algorithm's version, so repeated runs skip the resize
+// and an LR made by an older imresize (v1 mirrored the border) is never read.
 import * as fs from 'fs';
 import * as path from 'path';
 import { decodeImage, writeImage } from './codec';
 import type { Image } from './image';
-import { imresizeBicubic } from './imresize';
+import { IMRESIZE_VERSION, imresizeBicubic } from './imresize';
 import { loadManifest, manifestFiles } from './manifest';
 import { modcrop } from './modcrop';
 import { repoRoot } from './root';
@@ -24,8 +25,13 @@ export interface LoadSrPairsOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Bump when the LR generation changes, so stale cache entries are never read. */
-const LR_CACHE_VERSION = 'v1';
+/**
+ * Cache file name of one LR image. IMRESIZE_VERSION is in the name (bump it when the LR generation
+ * changes); names of the first version ended in `-v1.png` and are never matched again.
+ */
+export function srLrCacheName(stemName: string, hrSha256: string): string {
+  return `${stemName}-${hrSha256.slice(0, 16)}-lr-${IMRESIZE_VERSION}.png`;
+}
 
 export function defaultSrCacheDir(): string {
   return path.join(repoRoot(), '.cache', 'sr');
@@ -53,7 +59,7 @@ function loadOne(dataset: string, scale: number, opts: LoadSrPairsOptions): SrPa
     const bytes = readFileNamed(file);
     const digest = checkFile(file, bytes, entry, dataset);
     const hr = modcrop(decodeImage(bytes, file), scale);
-    const cached = path.join(cacheDir, `${stem(file)}-${digest.slice(0, 16)}-${LR_CACHE_VERSION}.png`);
+    const cached = path.join(cacheDir, srLrCacheName(stem(file), digest));
     let lr = readCachedLr(cached, hr.height / scale, hr.width / scale, hr.channels);
     if (!lr) {
       lr = imresizeBicubic(hr, 1 / scale);
