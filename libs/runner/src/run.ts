@@ -24,6 +24,7 @@ import { modelWeights, predictWith } from './train/models';
 import { METRIC, TAG } from './train/naming';
 import { resolveTeacher, type ResolvedTeacher } from './train/teacher';
 import { progress } from './progress';
+import { sourceTags } from './source-tags';
 
 export interface RunOptions {
   /** Continue from the run dir's newest checkpoint, reopening its tracking run (a fresh start when there is none). */
@@ -133,6 +134,7 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         ...instance.tags,
       };
       if (teacher?.hash) tags[TAG.teacherHash] = teacher.hash;
+      Object.assign(tags, sourceTags(config.source));
       tags[TAG.dataChecksums] = JSON.stringify(Object.fromEntries(instance.datasets().map((d) => [d.name, { sha256: d.sha256, files: d.files }])));
       Object.assign(tags, config.tags);
       await handle.setTags(tags);
@@ -140,7 +142,7 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
       fs.writeFileSync(resolvedFile, `# resolved from ${run.source}\n# sha256 ${run.hash}\n${toYaml(config)}`);
       await handle.logArtifact(resolvedFile);
 
-      await handle.logParams(flattenConfig(config));
+      await handle.logParams(flattenConfig({ ...config, source: undefined })); // the source goes in tags
       const sizeOf = (m: LayersModel) => ({ params: countParams(m), flops: countFlops(m, instance.flopsInputHw) });
       const teacherSize = teacher ? sizeOf(teacher.model) : undefined;
       if (teacherSize) handle.logMetrics({ [METRIC.teacherParams]: teacherSize.params, [METRIC.teacherFlops]: teacherSize.flops }, 0);

@@ -93,6 +93,19 @@ export const studentSchema = z.union([
   z.object({ baseline: z.string().min(1) }).strict(),
 ]);
 
+/**
+ * Where the method of a run comes from (the MethodSource of @kdlab/kd): a method YAML declares it at
+ * its top level; the runner logs it as tags (kdlab.source_level / _reference / _deviations) and the
+ * reports mark abstract-only rows.
+ */
+export const sourceSchema = z
+  .object({
+    level: z.enum(['official-code', 'paper', 'abstract-only']),
+    reference: z.string().min(1),
+    deviations: z.array(z.string()).default([]),
+  })
+  .strict();
+
 export const runConfigSchema = z
   .object({
     experiment: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
@@ -100,6 +113,7 @@ export const runConfigSchema = z
     /** The row label in tables (e.g. 'fakd'); logged as a tag. */
     method: z.string().min(1).optional(),
     description: z.string().optional(),
+    source: sourceSchema.optional(),
     /** Extra tracking tags, e.g. `kdlab.baseline: 'true'` for the row others are compared with. */
     tags: z.record(z.string()).default({}),
     task: z.string().min(1),
@@ -139,3 +153,4 @@ export type OptimConfig = z.infer<typeof optimSchema>;
 export type TrainConfig = z.infer<typeof trainSchema>;
 export type TeacherConfig = z.infer<typeof teacherSchema>;
 export type RunConfig = z.infer<typeof runConfigSchema>;
+export type SourceConfig = z.infer<typeof sourceSchema>;

@@ -20,6 +20,10 @@ export const TAG = {
   role: 'kdlab.role',
   teacherHash: 'kdlab.teacher_hash',
   resumedFrom: 'kdlab.resumed_from_step',
+  /** The method config's `source`: official-code | paper | abstract-only, its reference, and deviations (JSON list). */
+  sourceLevel: 'kdlab.source_level',
+  sourceReference: 'kdlab.source_reference',
+  sourceDeviations: 'kdlab.source_deviations',
 } as const;
 
 export const METRIC = {
