@@ -83,9 +83,10 @@ class FieldReader {
 
 /**
  * Parses and checks the header at the start of `buf` (the whole file, or at least its header).
- * `fileBytes` is the size of the whole file: it resolves records = -1 and detects truncation.
+ * `fileBytes` is the size of the whole file: it resolves records = -1 and detects truncation
+ * (null: the header alone, no size checks).
  */
-export function parseEdfHeader(buf: Buffer, file: string, fileBytes: number): { header: EdfHeader; signals: EdfSignalHeader[] } {
+export function parseEdfHeader(buf: Buffer, file: string, fileBytes: number | null): { header: EdfHeader; signals: EdfSignalHeader[] } {
   const r = new FieldReader(buf, file);
   const version = r.text(8, 'version');
   if (version.trim() !== '0') throw new EdfError(file, 'header field "version"', `${JSON.stringify(version)} (EDF and EDF+ write "0"; BDF is not supported)`);
@@ -147,6 +148,8 @@ export function parseEdfHeader(buf: Buffer, file: string, fileBytes: number): { 
   }
 
   const recordBytes = 2 * spr.reduce((a, b) => a + b, 0);
+  const fields = { version, patient, recording, startDate, startTime, headerBytes, reserved, format, records, recordDuration, signalCount } as const;
+  if (fileBytes === null) return { header: { ...fields }, signals };
   const dataBytes = fileBytes - headerBytes;
   if (records === -1) {
     // Allowed while recording; the count follows from the file size.
@@ -158,6 +161,9 @@ export function parseEdfHeader(buf: Buffer, file: string, fileBytes: number): { 
   if (dataBytes < records * recordBytes) {
     const whole = Math.floor(Math.max(0, dataBytes) / recordBytes);
     throw new EdfError(file, 'data records', `truncated: the header announces ${records} records of ${recordBytes} bytes (${records * recordBytes} bytes after the ${headerBytes}-byte header) but the file has ${Math.max(0, dataBytes)} (${whole} whole records)`);
+  }
+  if (dataBytes > records * recordBytes) {
+    throw new EdfError(file, 'data records', `the header announces ${records} records of ${recordBytes} bytes (${records * recordBytes} bytes after the ${headerBytes}-byte header) but the file has ${dataBytes - records * recordBytes} bytes more`);
   }
   return {
     header: { version, patient, recording, startDate, startTime, headerBytes, reserved, format, records, recordDuration, signalCount },

@@ -4,6 +4,7 @@
 // little-endian samples; a signal is the concatenation of its slices over the records.
 import * as fs from 'fs';
 import { EdfError, parseEdfHeader, type EdfHeader, type EdfSignalHeader } from './header';
+import { looksCrlfConverted, undoCrlfConversion } from './line-endings';
 import { parseTals, type EdfAnnotation } from './tal';
 
 export interface EdfFile {
@@ -20,6 +21,16 @@ export interface EdfFile {
   microvolts(index: number): Float64Array;
   /** The digital (int16) values of signal `index`. */
   digital(index: number): Int16Array;
+  /** Set when the file had been corrupted by an LF -> CRLF conversion and was repaired on reading (see line-endings.ts). */
+  repaired?: 'crlf-to-lf';
+}
+
+export interface ReadEdfOptions {
+  /**
+   * Undo a detected LF -> CRLF conversion when the repaired bytes have exactly the size the header
+   * announces (default true; false makes such a file an error).
+   */
+  repairLineEndings?: boolean;
 }
 
 /** Factor from a physical dimension to µV, or undefined when it is not a voltage kdlab knows. */
@@ -37,14 +48,31 @@ export function cleanLabel(label: string): string {
   return label.replace(/[. ]+$/, '');
 }
 
-export function readEdf(file: string): EdfFile {
-  let buf: Buffer;
+/** The header of `buf`, after undoing a line-ending conversion when that is detected and verifiable. */
+function checkedBytes(buf: Buffer, file: string, repair: boolean): { buf: Buffer; parsed: ReturnType<typeof parseEdfHeader>; repaired: boolean } {
+  if (!looksCrlfConverted(buf)) return { buf, parsed: parseEdfHeader(buf, file, buf.length), repaired: false };
+  // The header is ASCII without line breaks, so it parses the same before and after the repair.
+  const fixed = undoCrlfConversion(buf);
+  const announced = parseEdfHeader(buf, file, null);
+  const recordBytes = 2 * announced.signals.reduce((a, s) => a + s.samplesPerRecord, 0);
+  const expected = announced.header.headerBytes + announced.header.records * recordBytes;
+  const what = `every one of its ${buf.length - fixed.length} LF bytes follows a CR: a text-mode line-ending conversion (LF -> CRLF) has corrupted this binary file`;
+  if (!repair) throw new EdfError(file, 'file bytes', `${what} (reading with repairLineEndings would undo it)`);
+  if (fixed.length !== expected) {
+    throw new EdfError(file, 'data records', `${what}, and after undoing it the file has ${fixed.length} bytes where the header announces ${expected} (${announced.header.records} records of ${recordBytes} bytes): truncated (${Math.floor((fixed.length - announced.header.headerBytes) / recordBytes)} whole records), not repairable`);
+  }
+  return { buf: fixed, parsed: parseEdfHeader(fixed, file, fixed.length), repaired: true };
+}
+
+export function readEdf(file: string, opts: ReadEdfOptions = {}): EdfFile {
+  let raw: Buffer;
   try {
-    buf = fs.readFileSync(file);
+    raw = fs.readFileSync(file);
   } catch (e) {
     throw new Error(`${file}: cannot read EDF file (${(e as Error).message})`);
   }
-  const { header, signals } = parseEdfHeader(buf, file, buf.length);
+  const { buf, parsed, repaired } = checkedBytes(raw, file, opts.repairLineEndings ?? true);
+  const { header, signals } = parsed;
   const offsets: number[] = [];
   let recordBytes = 0;
   for (const s of signals) {
@@ -104,5 +132,5 @@ export function readEdf(file: string): EdfFile {
     }
     return physical(index, factor);
   };
-  return { file, header, signals, annotations, recordStarts, physical: (i) => physical(i), microvolts, digital };
+  return { file, header, signals, annotations, recordStarts, physical: (i) => physical(i), microvolts, digital, ...(repaired ? { repaired: 'crlf-to-lf' as const } : {}) };
 }

@@ -16,10 +16,18 @@ export interface EdfSummary {
   head: Record<string, number[]>;
 }
 
+export interface SummariseOptions {
+  headSamples?: number;
+  /** Called with a warning line (e.g. a repaired line-ending conversion). */
+  warn?: (line: string) => void;
+}
+
 const oneOrEach = (values: number[]): number | number[] => (values.every((v) => v === values[0]) ? values[0] : values);
 
-export function summariseEdf(file: string, headSamples = 8): EdfSummary {
+export function summariseEdf(file: string, opts: SummariseOptions = {}): EdfSummary {
+  const headSamples = opts.headSamples ?? 8;
   const edf = readEdf(file);
+  if (edf.repaired) opts.warn?.(`${file}: an LF -> CRLF line-ending conversion had corrupted this file; undone on reading (the repaired size matches the header exactly)`);
   const ordinary = edf.signals.map((s, i) => ({ s, i })).filter(({ s }) => !s.isAnnotation);
   const channels = ordinary.map(({ s }) => cleanLabel(s.label));
   const head: Record<string, number[]> = {};
