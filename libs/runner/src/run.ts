@@ -193,14 +193,14 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         const finalDir = path.join(runDir, FINAL);
         writeWeightsDir(finalDir, { groups: { model: modelWeights(student) }, state: { step: steps, spec: config.student.model } });
         await handle.logArtifact(finalDir, FINAL);
-        predictor = { kind: 'model', predict: predictWith(student) };
+        predictor = { kind: 'model', predict: predictWith(student), model: student };
       } else {
         const name = config.student.baseline;
         if (name === 'teacher') {
           if (!teacher || !teacherSize) throw new Error('config.student.baseline: teacher needs config.teacher');
           modelSize = { [METRIC.params]: teacherSize.params, [METRIC.flops]: teacherSize.flops };
           handle.logMetrics(modelSize, 0);
-          predictor = { kind: 'model', predict: predictWith(teacher.model) };
+          predictor = { kind: 'model', predict: predictWith(teacher.model), model: teacher.model };
         } else {
           if (!instance.baselines.includes(name)) throw new Error(`config.student.baseline: unknown baseline ${JSON.stringify(name)} (task ${config.task} has: teacher, ${instance.baselines.join(', ')})`);
           predictor = { kind: 'baseline', name };

@@ -2,7 +2,7 @@
 // The runner owns models, objective, optimiser, checkpoints and tracking; a
 // task owns its data, its batches and how an output becomes metrics.
 import type { ZodType, ZodTypeDef } from 'zod';
-import type { Rng, Tensor } from '@kdlab/engine';
+import type { LayersModel, Rng, Tensor } from '@kdlab/engine';
 import type { ModelSpec } from './config/schema';
 
 /** One training batch; the runner disposes both tensors after the step. */
@@ -21,8 +21,13 @@ export interface BatchStream {
 /** Maps a model input batch to the model output (the runner's model in inference mode). */
 export type Predict = (input: Tensor) => Tensor;
 
-/** What to evaluate: a model, or one of the task's baselines by name (e.g. 'bicubic'). */
-export type Predictor = { kind: 'model'; predict: Predict } | { kind: 'baseline'; name: string };
+/**
+ * What to evaluate: a model, or one of the task's baselines by name (e.g. 'bicubic').
+ * `model` (additive, for retrieval) is the model behind `predict`, for tasks whose evaluation
+ * calls parts of it separately (a dual encoder embeds images and texts apart; a cross-encoder
+ * re-ranks a first stage's candidates).
+ */
+export type Predictor = { kind: 'model'; predict: Predict; model?: LayersModel } | { kind: 'baseline'; name: string };
 
 export interface EvalResult {
   /** Metric keys as the reports convention names them (libs/reports/README.md), e.g. `eval/Set5/x4/psnr`. */
