@@ -15,7 +15,7 @@ is made as in libs/kd/src/losses/<kind>.ts:
   at    Zagoruyko & Komodakis 2017: a = normalize(mean_c A^p), mean of (a_s - a_t)^2
   sp    Tung & Mori 2019: G = row-normalised Q Q^T, ||G_t - G_s||_F^2 / b^2
   mimkd Deep InfoMax JSD bound with an encode-and-dot critic, global and local levels
-  mcl   Yang et al. 2022 (supervised form of the authors' code): VCL, ICL, Soft VCL, Soft ICL
+  mcl   Yang et al. 2022 (supervised form of the authors' code): VCL, ICL, Soft VCL, Soft ICL; CIFAR default tau 0.1
 """
 import json
 import math
@@ -172,13 +172,18 @@ def main():
     labels = [0, 1, 0, 2, 1, 2]  # every anchor has a positive
     s = normal(6, 2 * 4)
     weights = mlp_weights(4, 5, 5) + mlp_weights(4, 5, 5)
-    cases.append(case({'kind': 'mcl', 'peers': 2, 'embed': 5}, s, onehot(labels, 3), lambda a, b, w: mcl(a, b, [w[0:4], w[4:8]], 2, 0.07, 3.0, w_paper), weights))
+    cases.append(case({'kind': 'mcl', 'peers': 2, 'embed': 5}, s, onehot(labels, 3), lambda a, b, w: mcl(a, b, [w[0:4], w[4:8]], 2, 0.1, 3.0, w_paper), weights))
     labels = [0, 1, 0, 2, 1, 3]  # images 3 and 5 have no positive
     w_other = {'vcl': 1.0, 'softVcl': 0.5, 'icl': 2.0, 'softIcl': 0.25}
     s = normal(6, 3 * 4)
     weights = mlp_weights(4, 5, 5) + mlp_weights(4, 5, 5) + mlp_weights(4, 5, 5)
     cases.append(case({'kind': 'mcl', 'peers': 3, 'embed': 5, 'tau': 0.5, 'temperature': 2, 'weights': w_other}, s, onehot(labels, 4),
                       lambda a, b, w: mcl(a, b, [w[0:4], w[4:8], w[8:12]], 3, 0.5, 2.0, w_other), weights))
+    # tau 0.07: the authors' ImageNet default, an option (the CIFAR default above is 0.1).
+    labels = [1, 0, 1, 0, 2, 2]
+    s = normal(6, 2 * 4)
+    weights = mlp_weights(4, 5, 5) + mlp_weights(4, 5, 5)
+    cases.append(case({'kind': 'mcl', 'peers': 2, 'embed': 5, 'tau': 0.07}, s, onehot(labels, 3), lambda a, b, w: mcl(a, b, [w[0:4], w[4:8]], 2, 0.07, 3.0, w_paper), weights))
 
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'cls_losses.json')
     with open(path, 'w') as f:

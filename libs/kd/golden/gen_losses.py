@@ -42,7 +42,7 @@ def fitnet(s, t, distance):
     return l1(s, t) if distance == 'l1' else l2(s, t)
 
 
-def spatial_affinity(fm, eps=1e-7):
+def spatial_affinity(fm, eps=1e-8):
     # FAKD (He et al. 2020): normalise each position's channel vector, A = F^T F over positions.
     n, c = fm.shape[:2]
     f = fm.reshape(n, c, -1)

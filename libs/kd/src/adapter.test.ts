@@ -27,6 +27,25 @@ describe('createAdapter', () => {
     b.dispose();
   });
 
+  it('convreg is ReLU(BatchNorm(x W + b)) with batch statistics over every position (RepDistiller ConvReg, equal sizes)', () => {
+    const a = createAdapter({ kind: 'convreg', inChannels: 3, outChannels: 2 }, 4);
+    expect(a.trainableWeights.map((v) => v.shape)).toEqual([[3, 2], [2], [2], [2]]);
+    const x = tf.randomNormal([2, 3, 2, 3], 0, 1, 'float32', 5);
+    const y = a.apply(x).arraySync() as number[][][][];
+    // By hand, in plain numbers: z = x W + b per position, then per channel (z - mean) / sqrt(var + 1e-5), ReLU.
+    const [w, b] = a.trainableWeights.map((v) => v.arraySync()) as [number[][], number[]];
+    const px = (x.reshape([-1, 3]).arraySync() as number[][]).map((p) => [0, 1].map((o) => p.reduce((acc, v, i) => acc + v * w[i][o], b[o])));
+    const want = px.map(() => [0, 0]);
+    for (const o of [0, 1]) {
+      const col = px.map((p) => p[o]);
+      const mean = col.reduce((acc, v) => acc + v, 0) / col.length;
+      const variance = col.reduce((acc, v) => acc + (v - mean) ** 2, 0) / col.length;
+      col.forEach((v, i) => (want[i][o] = Math.max(0, (v - mean) / Math.sqrt(variance + 1e-5))));
+    }
+    expect(y.flat(2).flat()).toEqual(want.flat().map((v) => expect.closeTo(v, 5)));
+    a.dispose();
+  });
+
   it('is seeded: the same seed gives the same weights, within PyTorch default bounds', () => {
     const [a, b, c] = [1, 1, 2].map((s) => createAdapter({ kind: 'conv1x1', inChannels: 16, outChannels: 8 }, s));
     const same = a.trainableWeights.every((v, i) => v.equal(b.trainableWeights[i]).all().dataSync()[0] === 1);

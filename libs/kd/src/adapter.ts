@@ -3,12 +3,17 @@
 // serves NHWC feature maps (a 1x1 convolution) and [N, C] vectors (a dense layer):
 //   conv1x1: y = x W + b
 //   mlp:     y = relu(x W1 + b1) W2 + b2        (hidden width defaults to outChannels)
+//   convreg: y = relu(BN(x W + b))               FitNet's regressor in CRD/RepDistiller (ConvReg of
+//            models/util.py, its branch for equal spatial sizes: a 1x1 conv, BatchNorm, ReLU). The
+//            BatchNorm normalises with the batch's statistics (biased variance, eps 1e-5), as a
+//            PyTorch BatchNorm2d in training mode; gamma = 1, beta = 0 at init. The regressor only
+//            ever runs in training, so no moving statistics are kept.
 // Weights use PyTorch's default init, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), seeded.
 import { tf, Rng } from '@kdlab/engine';
 import type { Tensor, Variable } from '@kdlab/engine';
 
 export interface AdapterSpec {
-  kind: 'conv1x1' | 'mlp';
+  kind: 'conv1x1' | 'mlp' | 'convreg';
   inChannels: number;
   outChannels: number;
   hidden?: number;
@@ -37,16 +42,21 @@ function dense(inC: number, outC: number, rng: Rng): Dense {
   };
 }
 
+const BN_EPS = 1e-5;
+
 class LinearStack implements Adapter {
   private readonly layers: Dense[];
+  /** BatchNorm scale and shift (convreg only). */
+  private readonly bn: { gamma: Variable; beta: Variable } | null;
 
   constructor(readonly spec: AdapterSpec, rng: Rng) {
     const widths = spec.kind === 'mlp' ? [spec.inChannels, spec.hidden ?? spec.outChannels, spec.outChannels] : [spec.inChannels, spec.outChannels];
     this.layers = widths.slice(1).map((w, i) => dense(widths[i], w, rng));
+    this.bn = spec.kind === 'convreg' ? { gamma: tf.variable(tf.ones([spec.outChannels])), beta: tf.variable(tf.zeros([spec.outChannels])) } : null;
   }
 
   get trainableWeights(): Variable[] {
-    return this.layers.flatMap((l) => [l.w, l.b]);
+    return [...this.layers.flatMap((l) => [l.w, l.b]), ...(this.bn ? [this.bn.gamma, this.bn.beta] : [])];
   }
 
   apply(x: Tensor): Tensor {
@@ -58,6 +68,11 @@ class LinearStack implements Adapter {
         y = y.matMul(l.w).add(l.b);
         if (i < this.layers.length - 1) y = y.relu();
       });
+      if (this.bn) {
+        // Statistics over every position of every image (all axes but the channels).
+        const { mean, variance } = tf.moments(y, 0);
+        y = y.sub(mean).div(variance.add(BN_EPS).sqrt()).mul(this.bn.gamma).add(this.bn.beta).relu();
+      }
       return y.reshape([...x.shape.slice(0, -1), this.spec.outChannels]);
     });
   }
@@ -84,6 +99,6 @@ export function createAdapter(spec: AdapterSpec, seed: number): Adapter {
   for (const [k, v] of [['inChannels', spec.inChannels], ['outChannels', spec.outChannels], ['hidden', spec.hidden ?? 1]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`createAdapter: '${k}' must be a positive integer, got ${v}`);
   }
-  if (spec.kind !== 'conv1x1' && spec.kind !== 'mlp') throw new Error(`createAdapter: 'kind' must be 'conv1x1' or 'mlp', got ${JSON.stringify(spec.kind)}`);
+  if (!['conv1x1', 'mlp', 'convreg'].includes(spec.kind)) throw new Error(`createAdapter: 'kind' must be 'conv1x1', 'mlp' or 'convreg', got ${JSON.stringify(spec.kind)}`);
   return new LinearStack(spec, new Rng(seed));
 }

@@ -36,7 +36,7 @@ export const termSpecSchema = z
     student: z.string().min(1),
     teacher: z.string().min(1),
     adapter: z
-      .object({ kind: z.enum(['conv1x1', 'mlp']), hidden: z.number().int().positive().optional() })
+      .object({ kind: z.enum(['conv1x1', 'mlp', 'convreg']), hidden: z.number().int().positive().optional() })
       .strict()
       .optional(),
   })

@@ -6,12 +6,17 @@
 //   L = mean_{n, hw} (a^s_nhw - a^t_nhw)^2
 //
 // A: a feature map [N, H, W, C] (student and teacher at the same spatial size;
-// channel counts may differ, so no adapter). Choices: p = 2 (the paper's
-// choice); the mean over channels equals the paper's sum up to a constant that
-// the normalisation removes; the mean (not the sum) over positions and the
-// batch, and eps 1e-12, follow the CIFAR KD benchmark code (CRD, Tian et al.
-// 2020), where the term's weight is 1000 (the paper's beta/2 with beta = 1000
-// per hint, with its sum over positions divided out). A^p for even p equals |A|^p.
+// channel counts may differ, so no adapter). p = 2 (the paper's choice); the
+// mean over channels equals the paper's sum up to a constant that the
+// normalisation removes; the mean of squared differences over positions and the
+// batch, and eps 1e-12 (F.normalize), are at/at_loss of the authors' code
+// (szagoruyko/attention-transfer utils.py) and Attention of CRD/RepDistiller
+// (distiller_zoo/AT.py). Weight: both codes multiply the sum of these per-pair
+// losses by beta = 1000 (attention-transfer cifar.py `opt.beta * sum(loss_groups)`
+// with `--beta 1e+3` in its README; RepDistiller `-b 1000`). The paper's text
+// writes beta/2 times a (non-squared) norm difference with beta = 1e3 divided
+// by the map size and the batch; the codes, not that sentence, give the 1000.
+// A^p for even p equals |A|^p.
 import { z } from 'zod';
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor } from '@kdlab/engine';

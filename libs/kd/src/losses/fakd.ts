@@ -6,8 +6,14 @@
 // normalised, F^_p = F_p / (||F_p||_2 + eps), the spatial affinity matrix is
 //   A = F^ F^T   (H*W x H*W; A_pq = cosine similarity of positions p and q)
 //   L = mean_{n,p,q} |A_s - A_t|        (distance 'l1', default; 'l2' squares instead)
-// Choices: eps = 1e-7 added to the norm (as in the authors' code); the mean over
-// all N*(HW)^2 entries (the paper's 1/|A| normalisation). The affinity does not
+// eps = 1e-8 added to the norm, as spatial_similarity in the authors' code
+// (code/feature_transformation.py at 589d35f; an earlier commit had 1e-7); the
+// mean over all N*(HW)^2 entries, as their nn.L1Loss on the affinity matrices.
+// Their SISR recipe (code/scripts/train_edsr_SA_x4.sh, code/loss.py) is
+//   0.5 L1(S, HR) + 0.5 L1(S, T_out) + 10 * sum over three trunk taps of this loss
+// (--alpha 0.5, --feature_distilation_type 10*SA, --features [1,2,3]: the outputs of
+// the three thirds of EDSR's residual body); experiments/sisr/configs/methods/fakd.yaml
+// is that recipe. The affinity does not
 // depend on the channel count, so no adapter is needed (needsSameChannels = false);
 // student and teacher must have the same H and W. Memory is N*(HW)^2 floats:
 // tap at the LR resolution (e.g. 'body'), not after the upsampler.
@@ -18,7 +24,7 @@ import { distanceOption, elementDistance, type Distance } from '../distance';
 import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 
-const EPS = 1e-7;
+const EPS = 1e-8;
 
 /** [N, H, W, C] -> [N, HW, HW] cosine similarities between positions. */
 export function spatialAffinity(x: Tensor): Tensor3D {

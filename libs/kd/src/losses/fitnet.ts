@@ -5,10 +5,13 @@
 //   L = mean_{n,h,w,c} d(A(F_s) - F_t),   d = (.)^2 (distance 'l2', default) or |.| ('l1')
 //
 // F_s, F_t: student and teacher features of the same tap (NHWC or any shape);
-// A: the adapter (1x1 conv regressor) that DistillationObjective inserts when
-// the widths differ — not part of this loss. Choices: the mean (not FitNet's
-// 1/2 sum) so that the weight does not depend on the feature size; 'l2' as the
-// default because FitNet's hint loss is Euclidean.
+// A: the term's adapter (regressor), not part of this loss: `convreg` (1x1 conv +
+// BatchNorm + ReLU) is CRD/RepDistiller's ConvReg, `conv1x1` a linear one; the
+// objective inserts a conv1x1 when the widths differ and none is named. With
+// 'l2' this is RepDistiller's HintLoss (nn.MSELoss, the mean, not FitNet's 1/2
+// sum, so the weight does not depend on the feature size). The classification
+// recipe (CRD's: one hint at the stage-2 output, ConvReg, beta = 100) is
+// experiments/classification/configs/methods/fitnet.yaml.
 import { z } from 'zod';
 import type { Scalar, Tensor } from '@kdlab/engine';
 import { distanceOption, elementDistance, type Distance } from '../distance';

@@ -15,7 +15,7 @@ export const termSchema = z
     weight: z.number().nonnegative(),
     student: z.string().min(1),
     teacher: z.string().min(1),
-    adapter: z.object({ kind: z.enum(['conv1x1', 'mlp']), hidden: z.number().int().positive().optional() }).strict().optional(),
+    adapter: z.object({ kind: z.enum(['conv1x1', 'mlp', 'convreg']), hidden: z.number().int().positive().optional() }).strict().optional(),
   })
   .strict();
 
