@@ -35,3 +35,7 @@ export { Registry, parseOptions, describeZodError } from './registry';
 export { requireAll } from './discover';
 export { ChannelSlice, type ChannelSliceArgs } from './archs/classification/channel-slice';
 export { ChannelShuffle, type ChannelShuffleArgs } from './archs/classification/channel-shuffle';
+// EEG decoders (archs/eeg/, added for experiments/eeg): eegnet (presets eegnet-8,2, eegnet-4,2),
+// shallow-convnet, deep-convnet. Input [N, electrodes, samples, 1]; option `electrodes` keeps a
+// montage (ElectrodeSelect); output logits [N, numClasses]; taps per file, 'flatten', 'logits'.
+export { ElectrodeSelect, SeededDropout, type ElectrodeSelectArgs, type SeededDropoutArgs } from './archs/eeg/layers';
