@@ -27,8 +27,16 @@
 // (normalised images), output logits [N, numClasses] ([N, P*numClasses] for peers);
 // taps 'stem', 'stage{s}', 'stage{s}.block{b}', 'pool', 'logits' (archs/classification/common.ts).
 // Custom layers ChannelSlice and ChannelShuffle (registered on import).
+//
+// Segmentation backbones (archs/segmentation/, added for GlaS / CoCo DistillNet): unet
+// (preset unet-aspp-16, the teacher: U-Net with an ASPP bottleneck), mobilenetv2-unet
+// (mobilenetv2-unet-half) and enet (enet-small), the compact students. Input [N, H, W, 3]
+// with H, W multiples of 8, output logits [N, H, W, numClasses]; shared taps 'enc1'..'enc3'
+// (strides 2, 4, 8), 'dec2', 'dec1', 'logits' (archs/segmentation/common.ts). AtrousConv2D:
+// a dilated convolution that trains on TF.js (space-to-batch; TF.js has no dilated-conv gradient).
 export { buildBackbone, registerBackbone, registerPreset, listBackbones, resolveBackboneSpec, type BackboneSpec, type BackboneBuilder } from './backbone';
 export { countParams, countMacs, countFlops, inferShapes } from './count';
+export { AtrousConv2D, type AtrousConv2DArgs } from './layers/atrous-conv';
 export { PixelShuffle, MeanShift, Scale, DIV2K_RGB_MEAN, type PixelShuffleArgs, type MeanShiftArgs, type ScaleArgs } from './layers';
 export { torchKernelInit, torchBiasInit, torchConvInit } from './init';
 export { Registry, parseOptions, describeZodError } from './registry';

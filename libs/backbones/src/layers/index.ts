@@ -2,3 +2,4 @@
 export { PixelShuffle, type PixelShuffleArgs } from './pixel-shuffle';
 export { MeanShift, DIV2K_RGB_MEAN, type MeanShiftArgs } from './mean-shift';
 export { Scale, type ScaleArgs } from './scale';
+export { AtrousConv2D, type AtrousConv2DArgs } from './atrous-conv';

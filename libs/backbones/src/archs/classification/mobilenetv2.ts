@@ -28,7 +28,7 @@ export const mobilenetV2Schema = z
 
 export type MobilenetV2Options = z.output<typeof mobilenetV2Schema>;
 
-function invertedResidual(x: SymbolicTensor, rng: Rng, name: string, out: number, stride: number, expand: number): SymbolicTensor {
+export function invertedResidual(x: SymbolicTensor, rng: Rng, name: string, out: number, stride: number, expand: number): SymbolicTensor {
   const inp = x.shape[x.shape.length - 1] as number;
   let y = convBn(x, rng, `${name}.expand`, inp * expand, 1);
   y = convBn(y, rng, `${name}.dw`, inp * expand, 3, stride, true, true);
