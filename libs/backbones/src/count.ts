@@ -21,27 +21,51 @@ export function countParams(model: LayersModel, opts: { trainableOnly?: boolean 
   return weights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
 }
 
-/** Concrete output shapes of every layer for a batch-1 input of spatial size `inputHw`. */
-export function inferShapes(model: LayersModel, inputHw: [number, number]): Map<string, Shape[]> {
+/**
+ * Concrete output shapes of every node (one application of a layer) for a batch-1 input of
+ * spatial size `inputHw`, keyed '<layer>#<node>'. A layer applied twice (the shared embedding
+ * of a Siamese tracker) has one node per application, each with its own shapes.
+ */
+function inferNodeShapes(model: LayersModel, inputHw: [number, number]): Map<string, Shape[]> {
   const shapes = new Map<string, Shape[]>();
+  const pending: { layer: AnyLayer; index: number }[] = [];
   for (const layer of model.layers) {
     const node = layer.inboundNodes[0];
     if (!node || node.inboundLayers.length === 0) {
       // An input layer: batch 1, the requested spatial size, declared channels.
       const declared = (model.inputs.find((t) => t.sourceLayer === layer) ?? model.inputs[0]).shape;
       if (declared.length !== 4) throw new Error(`countFlops: input '${layer.name}' has shape ${JSON.stringify(declared)}; only NHWC image inputs are supported`);
-      shapes.set(layer.name, [[1, inputHw[0], inputHw[1], declared[3]]]);
+      shapes.set(`${layer.name}#0`, [[1, inputHw[0], inputHw[1], declared[3]]]);
       continue;
     }
-    const inputs = node.inboundLayers.map((l, i) => {
-      const s = shapes.get(l.name);
-      if (!s) throw new Error(`countFlops: layer '${layer.name}' reads '${l.name}' before its shape is known`);
-      return s[node.tensorIndices[i]];
-    });
-    const out = layer.computeOutputShape(inputs.length === 1 ? inputs[0] : inputs) as Shape | Shape[];
-    shapes.set(layer.name, Array.isArray(out[0]) ? (out as Shape[]) : [out as Shape]);
+    layer.inboundNodes.forEach((_, index) => pending.push({ layer, index }));
+  }
+  // Layers come in depth order, but a shared layer's later nodes may read layers listed after it:
+  // resolve nodes whose inputs are known until none is left.
+  while (pending.length > 0) {
+    const before = pending.length;
+    for (let i = 0; i < pending.length; ) {
+      const { layer, index } = pending[i];
+      const node = layer.inboundNodes[index];
+      const inputs = node.inboundLayers.map((l, j) => shapes.get(`${l.name}#${node.nodeIndices[j]}`)?.[node.tensorIndices[j]]);
+      if (inputs.some((s) => s === undefined)) {
+        i++;
+        continue;
+      }
+      const known = inputs as Shape[];
+      const out = layer.computeOutputShape(known.length === 1 ? known[0] : known) as Shape | Shape[];
+      shapes.set(`${layer.name}#${index}`, Array.isArray(out[0]) ? (out as Shape[]) : [out as Shape]);
+      pending.splice(i, 1);
+    }
+    if (pending.length === before) throw new Error(`countFlops: layer '${pending[0].layer.name}' reads a layer whose shape is never known`);
   }
   return shapes;
+}
+
+/** Concrete output shapes of every layer (its first application) for a batch-1 input of spatial size `inputHw`. */
+export function inferShapes(model: LayersModel, inputHw: [number, number]): Map<string, Shape[]> {
+  const nodes = inferNodeShapes(model, inputHw);
+  return new Map(model.layers.map((l) => [l.name, nodes.get(`${l.name}#0`)!]));
 }
 
 function product(s: Shape): number {
@@ -77,13 +101,15 @@ function layerMacs(layer: AnyLayer, inputs: Shape[], output: Shape): number {
 
 /** Multiply-accumulates of one forward pass on a [1, h, w, C] input (see the convention above). */
 export function countMacs(model: LayersModel, inputHw: [number, number]): number {
-  const shapes = inferShapes(model, inputHw);
+  const shapes = inferNodeShapes(model, inputHw);
   let macs = 0;
   for (const layer of model.layers) {
-    const node = layer.inboundNodes[0];
-    if (!node || node.inboundLayers.length === 0) continue;
-    const inputs = node.inboundLayers.map((l, i) => shapes.get(l.name)![node.tensorIndices[i]]);
-    macs += layerMacs(layer, inputs, shapes.get(layer.name)![0]);
+    // Every application counts: a shared layer (Siamese embedding) runs once per node.
+    layer.inboundNodes.forEach((node, index) => {
+      if (node.inboundLayers.length === 0) return;
+      const inputs = node.inboundLayers.map((l, j) => shapes.get(`${l.name}#${node.nodeIndices[j]}`)![node.tensorIndices[j]]);
+      macs += layerMacs(layer, inputs, shapes.get(`${layer.name}#${index}`)![0]);
+    });
   }
   return macs;
 }
