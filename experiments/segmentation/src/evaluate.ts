@@ -1,0 +1,48 @@
+// Scoring of one split: sliding-window probabilities on the working resolution,
+// upsampled (bilinear, half-pixel centres) to k times that size and cropped to the
+// original image, arg-max, then pixel metrics pooled over the split and object metrics
+// per image (mean over images).
+import { tf } from '@kdlab/engine';
+import type { Tensor, Tensor3D } from '@kdlab/engine';
+import type { GlasImage } from './data/glas';
+import { normalise, type ChannelStats } from './data/normalise';
+import { accumulate, emptyConfusion, pixelMetrics } from './metrics/confusion';
+import { objectMetrics } from './metrics/objects';
+import { slidingWindow, type SlidingWindowOptions } from './sliding-window';
+
+/** The predicted 0/1 gland mask of `g` at its original resolution. */
+export function predictMask(g: GlasImage, predict: (x: Tensor) => Tensor, stats: ChannelStats, window: SlidingWindowOptions): Uint8Array {
+  const { height: h, width: w } = g.image;
+  const x = new Float32Array(h * w * 3);
+  normalise(g.image.data, stats, x);
+  const { probs, classes } = slidingWindow(x, h, w, 3, (t) => predict(t), window);
+  return tf.tidy(() => {
+    let p = tf.tensor3d(probs, [h, w, classes]) as Tensor3D;
+    if (g.factor > 1) p = tf.image.resizeBilinear(p, [h * g.factor, w * g.factor], false, true).slice([0, 0, 0], [g.fullHeight, g.fullWidth, classes]);
+    return Uint8Array.from(p.argMax(-1).dataSync());
+  });
+}
+
+export interface ImageScore {
+  name: string;
+  obj_dice: number;
+  obj_hausdorff: number;
+  gland_objects: number;
+  predicted_objects: number;
+  dice: number;
+}
+
+export function scoreSplit(images: GlasImage[], predict: (x: Tensor) => Tensor, stats: ChannelStats, window: SlidingWindowOptions, onImage?: () => void) {
+  const total = emptyConfusion();
+  const perImage: ImageScore[] = [];
+  for (const g of images) {
+    const pred = predictMask(g, predict, stats, window);
+    const c = accumulate(emptyConfusion(), pred, g.fullMask);
+    for (const k of ['tp', 'fp', 'fn', 'tn'] as const) total[k] += c[k];
+    const o = objectMetrics(pred, g.fullMask, g.fullHeight, g.fullWidth);
+    perImage.push({ name: g.name, obj_dice: o.objDice, obj_hausdorff: o.objHausdorff, gland_objects: o.gObjects, predicted_objects: o.sObjects, dice: pixelMetrics(c).dice });
+    onImage?.();
+  }
+  const mean = (k: 'obj_dice' | 'obj_hausdorff') => perImage.reduce((a, r) => a + r[k], 0) / perImage.length;
+  return { metrics: { ...pixelMetrics(total), obj_dice: mean('obj_dice'), obj_hausdorff: mean('obj_hausdorff') }, perImage, confusion: total };
+}
