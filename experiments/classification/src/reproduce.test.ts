@@ -32,7 +32,7 @@ describe('cls reproduction (micro profile) into a real MLflow server', () => {
 
     const rows = Papa.parse<Record<string, string>>(fs.readFileSync(done.csvFile, 'utf8'), { header: true, skipEmptyLines: true }).data;
     expect(rows.map((row) => row.method)).toEqual([
-      'teacher', 'student', 'student + KD', 'student + FitNet', 'student + AT', 'student + SP', 'student + MIMKD', 'MCL x2', 'MCL x4',
+      'teacher', 'student', 'student + KD', 'student + FitNet', 'student + FitNet (3 stage hints)', 'student + AT', 'student + SP', 'student + MIMKD', 'MCL x2', 'MCL x4',
       'student + FitNet (clustered hints)', 'student + AT (clustered hints)',
     ]);
     for (const row of rows) {
@@ -44,7 +44,7 @@ describe('cls reproduction (micro profile) into a real MLflow server', () => {
     const hints = JSON.parse(fs.readFileSync(path.join(out, 'hints', 'hints.json'), 'utf8'));
     expect(hints.pairs).toHaveLength(3);
     expect(hints.layers.map((l: { layer: string }) => l.layer)).toEqual([1, 2, 3].flatMap((s) => [0, 1].map((b) => `stage${s}.block${b}`)));
-    const fitnet = fs.readFileSync(path.join(out, 'hints', 'fitnet-clustered.yaml'), 'utf8');
+    const fitnet = fs.readFileSync(path.join(out, 'hints', 'fitnet-multi-clustered.yaml'), 'utf8');
     for (const p of hints.pairs) expect(fitnet).toContain(`teacher: ${p.teacher}`);
 
     const tracker = createTracker(server.url);
@@ -57,6 +57,12 @@ describe('cls reproduction (micro profile) into a real MLflow server', () => {
     const clustered = runs.find((run) => run.tags['kdlab.method'] === 'student + AT (clustered hints)')!;
     const config = fs.readFileSync(await tracker.downloadArtifact(clustered.runId, 'config.resolved.yaml', path.join(dir, 'dl')), 'utf8');
     for (const p of hints.pairs) expect(config).toContain(`teacher: ${p.teacher}`);
+    // Every row says where its method comes from; a clustered-hint row is abstract-only whatever its loss.
+    const level = (method: string) => runs.find((run) => run.tags['kdlab.method'] === method)?.tags['kdlab.source_level'];
+    expect(level('student + AT (clustered hints)')).toBe('abstract-only');
+    expect(level('student + MIMKD')).toBe('abstract-only');
+    expect(level('student + FitNet')).toBe('official-code');
+    expect(runs.filter((run) => run.tags['kdlab.role'] !== 'teacher-training').every((run) => run.tags['kdlab.source_level'])).toBe(true);
     // One teacher, trained once (before the hints were chosen) and reused by every row.
     expect(fs.readdirSync(path.join(dir, 'cache', 'teachers'))).toHaveLength(1);
   }, 600000);

@@ -2,6 +2,9 @@
 // the quick profile (small EDSR teacher/student, CPU schedule), every row of
 // issue 4: bicubic, teacher, student alone, and student + output KD / FD /
 // FAKD / FACD / LSFD, the student rows over two seeds.
+import * as fs from 'fs';
+import * as path from 'path';
+import { repoRoot } from '@kdlab/data';
 import type { Reproduction, ReproductionRow } from '@kdlab/runner';
 import { srMetricKey } from './naming';
 
@@ -18,10 +21,16 @@ const METHODS: { file: string; method: string; seeded: boolean }[] = [
   { file: 'lsfd', method: 'student + LSFD', seeded: true },
 ];
 
+function profileOverlay(profile: string, file: string): string[] {
+  const overlay = `${CONFIGS}/methods/${profile}/${file}.yaml`;
+  return fs.existsSync(path.join(repoRoot(), overlay)) ? [overlay] : [];
+}
+
 export function sisrRows(profile: 'quick' | 'paper', scale: 2 | 3 | 4, seeds: number[]): ReproductionRow[] {
   return METHODS.map((m) => ({
     method: m.method,
-    files: [`${CONFIGS}/${profile}-x${scale}.yaml`, `${CONFIGS}/methods/${m.file}.yaml`],
+    // methods/<profile>/<file>.yaml, where it exists, restates a method's taps for that profile's model sizes (FAKD).
+    files: [`${CONFIGS}/${profile}-x${scale}.yaml`, `${CONFIGS}/methods/${m.file}.yaml`, ...profileOverlay(profile, m.file)],
     // Rows without randomness (bicubic; the teacher has its own fixed seed) run once.
     seeds: m.seeded ? seeds : [0],
     name: `x${scale}-${m.file}`,
