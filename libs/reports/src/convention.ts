@@ -13,7 +13,26 @@ export const TAG = {
   dataChecksums: 'kdlab.data_checksums',
   metricConvention: 'kdlab.metric_convention',
   selection: 'kdlab.selection',
+  /** How close the row's method is to its reference: official-code | paper | abstract-only (the runner logs it from the config's `source`). */
+  sourceLevel: 'kdlab.source_level',
+  sourceReference: 'kdlab.source_reference',
 } as const;
+
+/** Source levels from the closest to the loosest; a row shows the loosest level among its runs. */
+export const SOURCE_LEVELS = ['official-code', 'paper', 'abstract-only'] as const;
+
+/** The loosest source level among the runs' tags (undefined when none says). */
+export function loosestSourceLevel(levels: readonly (string | undefined)[]): string | undefined {
+  let worst = -1;
+  let unknown: string | undefined;
+  for (const l of levels) {
+    if (!l) continue;
+    const i = (SOURCE_LEVELS as readonly string[]).indexOf(l);
+    if (i < 0) unknown = l;
+    worst = Math.max(worst, i);
+  }
+  return unknown ?? (worst >= 0 ? SOURCE_LEVELS[worst] : undefined);
+}
 
 export const PARAM = { seed: 'seed', method: 'method' } as const;
 

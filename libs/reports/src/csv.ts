@@ -16,6 +16,7 @@ export function tableCsv(t: ResultTable): string {
       return {
         method: row.label,
         role: row.isBaseline ? 'baseline' : row.isReference ? 'reference' : '',
+        source_level: row.sourceLevel ?? '',
         metric_key: col.key,
         dataset: col.dataset ?? '',
         scale: col.scale ?? '',
@@ -30,13 +31,13 @@ export function tableCsv(t: ResultTable): string {
       };
     }),
   );
-  const fields = ['method', 'role', 'metric_key', 'dataset', 'scale', 'metric', 'direction', 'mean', 'std', 'n', 'delta_vs_baseline', 'rank', 'run_ids'];
+  const fields = ['method', 'role', 'source_level', 'metric_key', 'dataset', 'scale', 'metric', 'direction', 'mean', 'std', 'n', 'delta_vs_baseline', 'rank', 'run_ids'];
   return Papa.unparse({ fields, data: data.map((d) => fields.map((f) => d[f as keyof typeof d])) }, { escapeFormulae: true, newline: '\n' }) + '\n';
 }
 
 /** Every run behind the report, one line each, with its provenance tags. */
 export function runsCsv(groups: readonly RowGroup[], seedRef: string, serverUrl?: string): string {
-  const fields = ['method', 'run_id', 'run_name', 'status', 'seed', 'start_time', 'git_commit', 'config_hash', 'selection', 'experiment', 'url'];
+  const fields = ['method', 'run_id', 'run_name', 'status', 'seed', 'start_time', 'git_commit', 'config_hash', 'selection', 'source_level', 'experiment', 'url'];
   const data = groups.flatMap((g) =>
     g.runs.map((r) => [
       g.label,
@@ -48,6 +49,7 @@ export function runsCsv(groups: readonly RowGroup[], seedRef: string, serverUrl?
       r.tags[TAG.gitCommit] ?? '',
       r.tags[TAG.configHash] ?? '',
       r.tags[TAG.selection] ?? '',
+      r.tags[TAG.sourceLevel] ?? '',
       r.experimentName,
       serverUrl ? `${serverUrl.replace(/\/+$/, '')}/#/experiments/${r.experimentId}/runs/${r.runId}` : '',
     ]),

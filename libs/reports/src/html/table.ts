@@ -61,12 +61,22 @@ function cell(col: Column, c: Cell, seeds: number): SafeHtml {
   return html`<td class="num${c.rank ? ` r${c.rank}` : ''}" title="${title}">${shown}${pm}${nMark}${delta}</td>`;
 }
 
+/** The marker of a row whose method is an abstract-only reading, explained in the footnote under the table. */
+export const ABSTRACT_ONLY_MARK = '\u2020';
+
+function sourceFootnote(t: ResultTable): SafeHtml | '' {
+  const marked = t.rows.filter((r) => r.sourceLevel === 'abstract-only').map((r) => r.label);
+  if (marked.length === 0) return '';
+  return html`<p class="footnote source-note" data-source-note="${t.id}">${ABSTRACT_ONLY_MARK} Abstract-only reading (${marked.join(', ')}): only the paper's abstract was available; every detail of the method is our choice (see docs/METHODS.md), so these rows are not reproductions of the paper's numbers.</p>`;
+}
+
 export function tableHtml(t: ResultTable, caption: SafeHtml): SafeHtml {
   const body = t.rows.map((row) => {
     const seeds = rowSeeds(row);
     const cls = [row.isBaseline ? 'baseline' : '', row.isReference ? 'reference' : ''].filter(Boolean).join(' ');
     const role = row.isBaseline ? html` <span class="role">baseline</span>` : row.isReference ? html` <span class="role">reference, not ranked</span>` : '';
-    return html`<tr class="${cls}"><th scope="row" class="method">${row.label}${role}</th><td class="num">${seeds}</td>${t.columns.map((c, j) => cell(c, row.cells[j], seeds))}</tr>`;
+    const mark = row.sourceLevel === 'abstract-only' ? html`<sup class="source-mark" title="abstract-only reading: not a reproduction (see the note under the table)">${ABSTRACT_ONLY_MARK}</sup>` : '';
+    return html`<tr class="${cls}"${row.sourceLevel ? html` data-source-level="${row.sourceLevel}"` : ''}><th scope="row" class="method">${row.label}${mark}${role}</th><td class="num">${seeds}</td>${t.columns.map((c, j) => cell(c, row.cells[j], seeds))}</tr>`;
   });
-  return html`<div class="table-wrap"><table class="results" id="table-${t.id}" data-table="${t.id}"><caption>${caption}</caption><thead>${header(t)}</thead><tbody>${body}</tbody></table></div>`;
+  return html`<div class="table-wrap"><table class="results" id="table-${t.id}" data-table="${t.id}"><caption>${caption}</caption><thead>${header(t)}</thead><tbody>${body}</tbody></table>${sourceFootnote(t)}</div>`;
 }

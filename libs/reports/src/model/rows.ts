@@ -1,6 +1,6 @@
 // Runs grouped into table rows (one row per method), with the baseline and the
 // reference rows (shown, never ranked) resolved from the spec or the tags.
-import { TAG } from '../convention';
+import { TAG, loosestSourceLevel } from '../convention';
 import type { ReportRun } from '../run';
 import type { ReportSpec } from '../spec';
 import { readField, readFirst } from './fields';
@@ -10,6 +10,8 @@ export interface RowGroup {
   runs: ReportRun[];
   isBaseline: boolean;
   isReference: boolean;
+  /** The loosest `kdlab.source_level` of the row's runs (abstract-only rows are marked in tables). */
+  sourceLevel?: string;
 }
 
 export interface Rows {
@@ -70,6 +72,7 @@ export function groupRows(runs: readonly ReportRun[], spec: ReportSpec): Rows {
     runs: byLabel.get(label)!,
     isBaseline: label === baseline,
     isReference: references.has(label),
+    sourceLevel: loosestSourceLevel(byLabel.get(label)!.map((r) => r.tags[TAG.sourceLevel])),
   }));
   return { rows, baseline, warnings };
 }

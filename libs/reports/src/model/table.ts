@@ -21,6 +21,8 @@ export interface TableRow {
   label: string;
   isBaseline: boolean;
   isReference: boolean;
+  /** official-code | paper | abstract-only, from the runs' kdlab.source_level (see RowGroup). */
+  sourceLevel?: string;
   cells: Cell[];
 }
 
@@ -48,6 +50,7 @@ export function buildTable(runs: readonly ReportRun[], spec: ReportSpec, tableSp
     label: g.label,
     isBaseline: g.isBaseline,
     isReference: g.isReference,
+    sourceLevel: g.sourceLevel,
     cells: columns.map((c) => cellFor(g, c, spec.seed)),
   }));
   const base = rows.find((r) => r.isBaseline);
