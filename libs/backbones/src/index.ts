@@ -47,3 +47,9 @@ export { ChannelShuffle, type ChannelShuffleArgs } from './archs/classification/
 // shallow-convnet, deep-convnet. Input [N, electrodes, samples, 1]; option `electrodes` keeps a
 // montage (ElectrodeSelect); output logits [N, numClasses]; taps per file, 'flatten', 'logits'.
 export { ElectrodeSelect, SeededDropout, type ElectrodeSelectArgs, type SeededDropoutArgs } from './archs/eeg/layers';
+// Siamese trackers for visual object tracking (archs/tracking/, added for experiments/tracking):
+// `siamese` (SiamFC / SiamRPN on an AlexNet-style embedding, a packed [N, S, S, 6] pair input) and
+// `siamese-cohort` (several trackers in one model); siameseParts gives one tracker's embedding and
+// head as functions for the online tracking loop.
+export { siameseParts, siamesePrefixes, type SiameseParts } from './archs/tracking/siamese';
+export { XCorr, xcorr, type XCorrArgs } from './archs/tracking/xcorr';
