@@ -5,6 +5,10 @@
 # dependency is a line in a requirements file; this script installs them all together.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# One install at a time: two pip processes writing the same venv corrupt it.
+mkdir -p .cache
+exec 9>.cache/venv.lock
+flock 9
 reqs=(tools/provision/requirements-*.txt)
 stamp=.venv/.kdlab-requirements
 want=$(cat "${reqs[@]}")

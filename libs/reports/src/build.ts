@@ -7,6 +7,7 @@ import { chartedPerImageIds, perImageChart } from './charts/per-image';
 import { renderSvg } from './charts/render';
 import { defaultTradeoffY, tradeoffChart } from './charts/tradeoff';
 import { evalKey } from './convention';
+import { prepareFigures, type ReportFigure } from './figures';
 import { runsCsv, tableCsv } from './csv';
 import { html, type SafeHtml } from './html/escape';
 import { renderPage } from './html/page';
@@ -28,6 +29,8 @@ export interface BuildReportOptions {
   serverUrl?: string;
   /** Inline vega + vega-embed for interactive charts (default true); false gives static SVG only. */
   interactive?: boolean;
+  /** A domain's own pictures and charts, shown in a Figures section (see ./figures.ts). */
+  figures?: readonly ReportFigure[];
 }
 
 export interface BuildReportResult {
@@ -97,6 +100,9 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
   const charts = chartsFor(runs, groups.rows, spec);
   const rendered: Array<{ def: ChartDef; svg: string }> = [];
   for (const def of charts) rendered.push({ def, svg: await renderSvg(def) });
+  const figures = prepareFigures(opts.figures ?? []);
+  const figureCharts: Array<{ def: ChartDef; svg: string }> = [];
+  for (const def of figures.charts) figureCharts.push({ def, svg: await renderSvg(def) });
   lap('charts');
 
   const prov = gatherProvenance(runs);
@@ -117,6 +123,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
       ),
     ),
     charts: rendered,
+    figures: { images: figures.images, charts: figureCharts },
     provenance: provenanceHtml(prov, runs.length, aggregation, serverUrl),
     runs: runsHtml(groups.rows, spec.seed, serverUrl),
     csvFiles,
@@ -136,7 +143,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
     bytes: Buffer.byteLength(page),
     runs: runs.length,
     tables,
-    charts,
+    charts: [...charts, ...figures.charts],
     warnings,
     timings,
   };

@@ -2,6 +2,7 @@
 // tables, vega-lite charts (static SVG + interactive), provenance, CSV.
 // The logging convention it reads is in ../README.md and convention.ts.
 export { buildReport, aggregationText, type BuildReportOptions, type BuildReportResult } from './build';
+export { prepareFigures, type ReportFigure, type ImageFigure } from './figures';
 export { buildReportFromStore, loadReportRuns, openSource, type LoadRunsOptions, type RunSource, type BuildFromStoreOptions } from './source';
 export { parseSpec, loadSpec, SpecError, ReportSpecSchema, type ReportSpec, type ReportSpecInput, type TableSpec } from './spec';
 export type { ReportRun, MetricPoint, PerImageFile, RunStatus } from './run';

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { METRIC, parseEvalKey, perImageArtifact, perImageId } from './convention';
 import type { MetricPoint, PerImageFile, ReportRun } from './run';
 import { buildReport, type BuildReportResult } from './build';
+import type { ReportFigure } from './figures';
 import { chartedPerImageIds } from './charts/per-image';
 import { parseSpec, type ReportSpec, type ReportSpecInput } from './spec';
 
@@ -94,6 +95,8 @@ export interface BuildFromStoreOptions {
   spec?: ReportSpec | ReportSpecInput;
   filter?: string;
   interactive?: boolean;
+  /** A domain's own pictures and charts (see ./figures.ts). */
+  figures?: readonly ReportFigure[];
 }
 
 /** Opens a local store folder, a file: URI or an http(s) MLflow server through @kdlab/tracking. */
@@ -106,6 +109,6 @@ export async function buildReportFromStore(opts: BuildFromStoreOptions): Promise
   const spec = parseSpec(opts.spec ?? {});
   const source = await openSource(opts.from);
   const runs = await loadReportRuns(source, { experiment: opts.experiment, filter: opts.filter, spec });
-  const res = await buildReport({ runs, spec, outDir: opts.outDir, serverUrl: source.uiBaseUrl, interactive: opts.interactive });
+  const res = await buildReport({ runs, spec, outDir: opts.outDir, serverUrl: source.uiBaseUrl, interactive: opts.interactive, figures: opts.figures });
   return { ...res, source: source.describe };
 }

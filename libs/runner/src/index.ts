@@ -31,4 +31,4 @@ export { gitState, provenanceTags } from './provenance';
 export { StopSignals, exitCodeFor } from './signals';
 export { readRunResult, readRunState, type RunResult, type RunState } from './run-dir';
 export { executeRun, type RunOptions } from './run';
-export { runReproduction, buildTable, tableCsv, meanStd, type Reproduction, type ReproductionRow, type TableColumn, type TableRow, type ReproduceOptions, type PrepareContext } from './reproduce';
+export { runReproduction, buildTable, tableCsv, meanStd, type Reproduction, type ReproductionRow, type TableColumn, type TableRow, type ReproduceOptions, type PrepareContext, type FigureContext, type ReproductionFigure, type ReproductionResult } from './reproduce';

@@ -41,7 +41,27 @@ export interface Reproduction {
    * (undefined: `rows`). It gets the options of the reproduction and the resolved output folder.
    */
   prepare?(ctx: PrepareContext): Promise<ReproductionRow[] | undefined>;
+  /**
+   * Optional pictures for the report (a domain's qualitative figure: a CT slice, a spectrogram,
+   * tracked boxes...), made after every row finished; `kdlab reproduce` embeds them in the HTML report.
+   */
+  figures?(ctx: FigureContext): Promise<ReproductionFigure[]>;
 }
+
+/** What a reproduction's `figures` step gets: where things are, and the finished runs. */
+export interface FigureContext {
+  /** The output folder of the reproduction (write PNGs under `<outDir>/figures/`). */
+  outDir: string;
+  runsDir: string;
+  cacheDir: string;
+  trackingUri?: string;
+  /** Every run of the reproduction (run dirs hold final weights; see RunResult). */
+  results: RunResult[];
+  log: (line: string) => void;
+}
+
+/** One figure of a report: a PNG file, or a vega-lite spec with its data inline. */
+export type ReproductionFigure = { title: string; caption: string } & ({ file: string } | { vegaLite: object });
 
 export interface PrepareContext extends ReproduceOptions {
   outDir: string;
@@ -100,7 +120,16 @@ export interface ReproduceOptions extends Pick<RunOptions, 'runsDir' | 'cacheDir
   only?: string[];
 }
 
-export async function runReproduction(r: Reproduction, opts: ReproduceOptions = {}): Promise<{ table: TableRow[]; csvFile: string; seconds: number; results: RunResult[] }> {
+export interface ReproductionResult {
+  table: TableRow[];
+  csvFile: string;
+  seconds: number;
+  results: RunResult[];
+  /** What the reproduction's `figures` step made (empty when it has none). */
+  figures: ReproductionFigure[];
+}
+
+export async function runReproduction(r: Reproduction, opts: ReproduceOptions = {}): Promise<ReproductionResult> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const started = Date.now();
   // A reproduction's outDir is relative to the repository unless absolute.
@@ -132,5 +161,15 @@ export async function runReproduction(r: Reproduction, opts: ReproduceOptions = 
   fs.mkdirSync(outDir, { recursive: true });
   const csvFile = path.join(outDir, 'table.csv');
   fs.writeFileSync(csvFile, tableCsv(table, r.columns));
-  return { table, csvFile, seconds: (Date.now() - started) / 1000, results: all };
+  const figures = r.figures
+    ? await r.figures({
+        outDir,
+        runsDir: opts.runsDir ?? path.join(repoRoot(), 'runs'),
+        cacheDir: opts.cacheDir ?? path.join(repoRoot(), '.cache'),
+        trackingUri: opts.trackingUri,
+        results: all,
+        log,
+      })
+    : [];
+  return { table, csvFile, seconds: (Date.now() - started) / 1000, results: all, figures };
 }

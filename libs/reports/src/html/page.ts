@@ -1,5 +1,6 @@
 // The whole report as one self-contained HTML file.
 import type { ChartDef } from '../charts/chart';
+import type { ImageFigure } from '../figures';
 import { browserLibs, BOOT_SCRIPT, scriptHash } from './assets';
 import { html, scriptJson, trusted, type SafeHtml } from './escape';
 import { STYLE } from './style';
@@ -12,6 +13,8 @@ export interface PageInput {
   warnings: string[];
   tables: SafeHtml[];
   charts: Array<{ def: ChartDef; svg: string }>;
+  /** A domain's own pictures and charts (the Figures section; omitted when empty). */
+  figures?: { images: ImageFigure[]; charts: Array<{ def: ChartDef; svg: string }> };
   provenance: SafeHtml;
   runs: SafeHtml;
   csvFiles: string[];
@@ -23,9 +26,17 @@ function chartFigure(c: { def: ChartDef; svg: string }): SafeHtml {
   return html`<figure class="chart" data-chart="${c.def.id}" id="chart-${c.def.id}"><h3>${c.def.title}</h3><div class="chart-static">${trusted(c.svg)}</div><div class="chart-live"></div><figcaption>${c.def.caption}</figcaption></figure>`;
 }
 
+function imageFigure(f: ImageFigure, i: number): SafeHtml {
+  return html`<figure class="picture" id="picture-${String(i)}"><h3>${f.title}</h3><img src="${f.dataUri}" alt="${f.title}"><figcaption>${f.caption}</figcaption></figure>`;
+}
+
 export function renderPage(p: PageInput): string {
-  const specs = Object.fromEntries(p.charts.map((c) => [c.def.id, c.def.spec]));
-  const scripts = p.interactive && p.charts.length ? [...browserLibs(), BOOT_SCRIPT] : [];
+  const figureCharts = p.figures?.charts ?? [];
+  const figureImages = p.figures?.images ?? [];
+  const hasFigures = figureCharts.length + figureImages.length > 0;
+  const allCharts = [...p.charts, ...figureCharts];
+  const specs = Object.fromEntries(allCharts.map((c) => [c.def.id, c.def.spec]));
+  const scripts = p.interactive && allCharts.length ? [...browserLibs(), BOOT_SCRIPT] : [];
   // Only these scripts may run (CSP hashes); vega compiles its expressions with Function, hence 'unsafe-eval'.
   const csp = [
     "default-src 'none'",
@@ -53,13 +64,17 @@ export function renderPage(p: PageInput): string {
 <h1>${p.title}</h1>
 <p class="lede">${p.lede}</p>
 ${p.description ? html`<p>${p.description}</p>` : ''}
-<nav><a href="#tables">Tables</a><a href="#charts">Charts</a><a href="#provenance">Provenance</a><a href="#runs-section">Runs</a></nav>
+<nav><a href="#tables">Tables</a>${hasFigures ? html`<a href="#figures">Figures</a>` : ''}<a href="#charts">Charts</a><a href="#provenance">Provenance</a><a href="#runs-section">Runs</a></nav>
 </header>
 ${warnings}
 <section id="tables"><h2>Tables</h2>
 ${p.tables}
 <p class="legend-note">CSV beside this file: ${csv}.</p>
 </section>
+${hasFigures ? html`<section id="figures"><h2>Figures</h2>
+${figureImages.map(imageFigure)}
+${figureCharts.length ? html`<div class="grid">${figureCharts.map(chartFigure)}</div>` : ''}
+</section>` : ''}
 <section id="charts"><h2>Charts</h2>
 ${p.charts.length ? html`<div class="grid">${p.charts.map(chartFigure)}</div>` : html`<p class="legend-note">The runs hold no curves, model sizes or per-image results to chart.</p>`}
 </section>

@@ -35,6 +35,9 @@ td.missing { color: var(--muted); }
 .legend-note { color: var(--muted); font-size: 12.5px; }
 #charts .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 8px 28px; }
 figure.chart { margin: 14px 0 22px; min-width: 0; }
+figure.picture { margin: 14px 0 22px; }
+figure.picture img { max-width: 100%; height: auto; image-rendering: pixelated; border: 1px solid #ddd; }
+figure.picture figcaption { color: var(--muted); font-size: 13px; max-width: 760px; }
 figure.chart figcaption { color: var(--muted); font-size: 13px; max-width: 760px; }
 figure.chart h3 { margin-bottom: 2px; }
 .chart-static svg { max-width: 100%; height: auto; }

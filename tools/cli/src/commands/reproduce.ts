@@ -48,7 +48,7 @@ export function register(program: Command): void {
         const tracker = createTracker(opts.trackingUri);
         const { buildReportFromStore } = await import('@kdlab/reports');
         const outDir = require('path').dirname(done.csvFile);
-        await buildReportFromStore({ from: tracker.uri, experiment: reproduction.experiment, outDir });
+        await buildReportFromStore({ from: tracker.uri, experiment: reproduction.experiment, outDir, figures: done.figures });
         console.log(`report: ${outDir}/index.html`);
       }
     });
