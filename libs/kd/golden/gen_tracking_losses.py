@@ -10,6 +10,7 @@ explicit loops, masks with boolean indexing as pysot does), not translated from 
 Layouts (libs/kd/src/siamese/layout.ts): output [N,R,R,D], D = 1 (siamfc) or 6K (siamrpn: logits
 (bg, fg) of anchor k at 2k, 2k+1; deltas at 2K+4k..2K+4k+3); target [N,R,R,5K]: label at 5k
 (1 / 0 / -1 ignored), deltas at 5k+1..5k+4.
+  siamese-task         siamese-cls (siamfc); clsWeight * siamese-cls + locWeight * rpn-reg (siamrpn)
   siamese-cls          0.5 * mean_pos(-log p_fg) + 0.5 * mean_neg(-log p_bg) over the batch
   rpn-reg              mean_n sum_{pos} |r - y|_1 / (P_n + 1e-6)            (pysot weight_l1_loss)
   response-kd          T^2 * mean KL(softmax(t/T) || softmax(s/T)) per anchor/position
@@ -137,6 +138,9 @@ def add(loss, fn, student, teacher, tgt=None):
 # siamese-cls
 add({'kind': 'siamese-cls', 'head': 'siamfc', 'anchors': 1}, lambda s, t: siamese_cls(s, t, 'siamfc', 1), rng.randn(2, 5, 5, 1) * 2, target(2, 5, 1, ignore=False, with_deltas=False))
 add({'kind': 'siamese-cls', 'head': 'siamrpn', 'anchors': 2}, lambda s, t: siamese_cls(s, t, 'siamrpn', 2), rng.randn(2, 4, 4, 12), target(2, 4, 2))
+# siamese-task
+add({'kind': 'siamese-task', 'head': 'siamrpn', 'anchors': 2, 'clsWeight': 1, 'locWeight': 1.2}, lambda s, t: siamese_cls(s, t, 'siamrpn', 2) + 1.2 * rpn_reg(s, t, 2), rng.randn(2, 4, 4, 12), target(2, 4, 2))
+add({'kind': 'siamese-task', 'head': 'siamfc', 'anchors': 1}, lambda s, t: siamese_cls(s, t, 'siamfc', 1), rng.randn(2, 5, 5, 1) * 2, target(2, 5, 1, ignore=False, with_deltas=False))
 # rpn-reg
 add({'kind': 'rpn-reg', 'anchors': 2}, lambda s, t: rpn_reg(s, t, 2), rng.randn(3, 4, 4, 12), target(3, 4, 2))
 # response-kd

@@ -19,7 +19,7 @@ interface GoldenCase {
 
 const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'golden', 'tracking_losses.json'), 'utf8')) as { cases: GoldenCase[] };
 const tensor = (p: Packed) => tf.tensor(p.data, p.shape, 'float32');
-const KINDS = ['siamese-cls', 'rpn-reg', 'response-kd', 'teacher-bounded-reg', 'conditional-mutual'];
+const KINDS = ['siamese-task', 'siamese-cls', 'rpn-reg', 'response-kd', 'teacher-bounded-reg', 'conditional-mutual'];
 
 describe('Siamese-tracking losses against PyTorch golden values', () => {
   it('covers every tracking loss, each with its method source', () => {
