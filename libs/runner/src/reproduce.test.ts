@@ -40,9 +40,9 @@ describe('reproduction tables', () => {
   it('runs every row and seed through the runner and writes table.csv (re-running skips finished runs)', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-repro-'));
     const base = path.join(tmp, 'base.yaml');
-    fs.writeFileSync(base, 'experiment: toy-repro\ntask: toy\nseed: 0\ndata: {}\nstudent: { model: { arch: edsr, blocks: 1, channels: 4 } }\nkd: { terms: [{ name: task, loss: { kind: l1 }, weight: 1, student: output, teacher: target }] }\noptim: { optimizer: { kind: adam, lr: 0.01 } }\ntrain: { steps: 3 }\n');
+    fs.writeFileSync(base, 'experiment: toy-repro\ntask: toy\nseed: 0\ndata: {}\nstudent: { model: { arch: edsr, blocks: 1, channels: 4 } }\nkd: { terms: [{ name: task, loss: { kind: l1 }, weight: 1, student: output, teacher: target }] }\noptim: { optimizer: { kind: adam, lr: 0.01 } }\ntrain: { steps: 3 }\nsource: { level: paper, reference: toy paper }\n');
     const nearest = path.join(tmp, 'nearest.yaml');
-    fs.writeFileSync(nearest, 'student: { model: null, baseline: nearest }\n');
+    fs.writeFileSync(nearest, "student: { model: null, baseline: nearest }\nsource: { level: abstract-only, reference: 'toy abstract' }\n");
     const repro: Reproduction = {
       name: 'toy',
       description: 'toy',
@@ -62,6 +62,9 @@ describe('reproduction tables', () => {
     const csv = Papa.parse<Record<string, string>>(fs.readFileSync(done.csvFile, 'utf8').trim(), { header: true }).data;
     expect(csv.map((r) => [r.method, r.n])).toEqual([['nearest', '1'], ['student', '2']]);
     expect(csv[0].MAE).toBe('0.000');
+    // Each row says how close its method is to the source, and the commit its runs were made at.
+    expect(csv.map((r) => r.source)).toEqual(['abstract-only', 'paper']);
+    for (const r of csv) expect(r.commit).toMatch(/^([0-9a-f]{40}(\+dirty)?|unknown)$/);
     expect(csv[1].MAE).toMatch(/^\d\.\d{3} ± \d\.\d{3}$/);
     // Model size comes from what the tracking store holds (no size for a baseline); equal values print without "± 0".
     const runs0Params = countParams(buildBackbone({ arch: 'edsr', blocks: 1, channels: 4, scale: 2 }, 0));

@@ -9,6 +9,7 @@ import { repoRoot } from '@kdlab/data';
 import { resolveRun } from './config/resolve';
 import { readRunState, type RunResult } from './run-dir';
 import { executeRun, type RunOptions } from './run';
+import { TAG } from './train/naming';
 
 export interface ReproductionRow {
   /** Row label (also the run's `kdlab.method` tag). */
@@ -46,6 +47,12 @@ export interface Reproduction {
    * tracked boxes...), made after every row finished; `kdlab reproduce` embeds them in the HTML report.
    */
   figures?(ctx: FigureContext): Promise<ReproductionFigure[]>;
+  /**
+   * Rows that `prepare` adds at run time, declared so docs can list them without running anything
+   * (docs/METHODS.md): the row label, the method files it derives from, and the non-loss methods it
+   * uses (names given to registerMethodSource of @kdlab/kd, e.g. 'clustered-hints').
+   */
+  derivedRows?: { method: string; files: string[]; uses: string[] }[];
 }
 
 /** What a reproduction's `figures` step gets: where things are, and the finished runs. */
@@ -72,6 +79,10 @@ export interface TableRow {
   method: string;
   n: number;
   seeds: number[];
+  /** The loosest kdlab.source_level of the row's runs (official-code < paper < abstract-only), '' when none says. */
+  source: string;
+  /** The git commits the row's runs were made at (kdlab.git_commit, '+dirty' when the tree had changes). */
+  commits: string[];
   cells: Record<string, { mean: number; std: number; n: number } | undefined>;
 }
 
@@ -83,6 +94,18 @@ export function meanStd(values: number[]): { mean: number; std: number; n: numbe
   return { mean, std, n };
 }
 
+const LEVELS = ['official-code', 'paper', 'abstract-only'];
+
+function loosestLevel(levels: (string | undefined)[]): string {
+  const known = levels.filter((l): l is string => !!l);
+  return known.sort((a, b) => LEVELS.indexOf(b) - LEVELS.indexOf(a))[0] ?? '';
+}
+
+function commitOf(r: RunResult): string {
+  const commit = r.tags?.[TAG.gitCommit] ?? 'unknown';
+  return r.tags?.[TAG.gitDirty] === 'true' ? `${commit}+dirty` : commit;
+}
+
 export function buildTable(rows: ReproductionRow[], columns: TableColumn[], results: Map<string, RunResult[]>): TableRow[] {
   return rows.map((row) => {
     const runs = results.get(row.method) ?? [];
@@ -91,14 +114,18 @@ export function buildTable(rows: ReproductionRow[], columns: TableColumn[], resu
       const values = runs.map((r) => r.metrics[c.key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
       cells[c.key] = values.length > 0 ? meanStd(values) : undefined;
     }
-    return { method: row.method, n: runs.length, seeds: runs.map((r) => r.seed), cells };
+    return { method: row.method, n: runs.length, seeds: runs.map((r) => r.seed), source: loosestLevel(runs.map((r) => r.tags?.[TAG.sourceLevel])), commits: [...new Set(runs.map(commitOf))], cells };
   });
 }
 
-/** One CSV line per method: `<label>` = "mean ± std" (just the mean when n = 1 or all values are equal), and the numbers in `<label> mean` / `<label> std`. */
+/**
+ * One CSV line per method: `source` (how close the method is to its reference; abstract-only rows are
+ * readings, not reproductions), `<label>` = "mean ± std" (just the mean when n = 1 or all values are
+ * equal), the numbers in `<label> mean` / `<label> std`, and the `commit` the row's runs were made at.
+ */
 export function tableCsv(table: TableRow[], columns: TableColumn[]): string {
   const records = table.map((row) => {
-    const rec: Record<string, string | number> = { method: row.method, n: row.n, seeds: row.seeds.join(' ') };
+    const rec: Record<string, string | number> = { method: row.method, n: row.n, seeds: row.seeds.join(' '), source: row.source };
     for (const c of columns) {
       const cell = row.cells[c.key];
       rec[c.label] = !cell ? '' : cell.n > 1 && cell.std > 0 ? `${cell.mean.toFixed(c.decimals)} ± ${cell.std.toFixed(c.decimals)}` : cell.mean.toFixed(c.decimals);
@@ -108,6 +135,7 @@ export function tableCsv(table: TableRow[], columns: TableColumn[]): string {
       rec[`${c.label} mean`] = cell ? cell.mean : '';
       rec[`${c.label} std`] = cell && cell.n > 1 ? cell.std : '';
     }
+    rec.commit = row.commits.join(' ');
     return rec;
   });
   return Papa.unparse(records) + '\n';
