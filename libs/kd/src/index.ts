@@ -26,6 +26,10 @@ export { DistillLoss, createLoss, registerLoss, listLosses, lossSource, lossOpti
 export { registerMethodSource, listMethodSources, type MethodSource, type SourceLevel, type SourcedMethod } from './source';
 export { DistillationObjective, termSpecSchema, OUTPUT, TARGET, type TermSpec, type TapChannels } from './objective';
 export { stopGradient } from './stop-gradient';
+// Segmentation (GlaS / CoCo DistillNet): auxiliary networks of losses (trained by their own optimiser
+// after each student step: a WGAN critic, a paraphraser) and layers a loss reads through its context.
+export { auxiliaryOf, extraTapsOf, type AuxiliaryNetwork, type ExtraTaps } from './auxiliary';
+export { ConvStack, leakyRelu, type ConvLayerSpec } from './conv-stack';
 export { spatialAffinity } from './losses/fakd';
 // Hint points chosen by clustering the teacher's layers (PURSUhInT-style), for FitNet/AT terms.
 export { selectHintPoints, describeLayers, pairHints, probeSpatialSizes, standardise, HINT_METRICS, type HintSelection, type LayerDescription, type HintMetric } from './hints/clustered';

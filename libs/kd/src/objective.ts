@@ -22,6 +22,7 @@ import { Rng, tf } from '@kdlab/engine';
 import type { Scalar, Tensor, Variable } from '@kdlab/engine';
 import { parseOptions } from '@kdlab/backbones';
 import { createAdapter, type Adapter } from './adapter';
+import { auxiliaryOf, extraTapsOf, type AuxiliaryNetwork } from './auxiliary';
 import { createLoss, type DistillLoss } from './loss';
 import type { Taps } from './taps';
 
@@ -101,12 +102,34 @@ export class DistillationObjective {
     return createAdapter({ kind, inChannels: sC, outChannels: tC, hidden: spec.adapter?.hidden }, seed);
   }
 
-  /** The layer names the terms read from each model (without 'output' / 'target'): pass them to tapModel and tapChannels. */
-  static tapNames(terms: Pick<TermSpec, 'student' | 'teacher'>[]): { student: string[]; teacher: string[] } {
+  /**
+   * The layer names the terms read from each model (without 'output' / 'target'): pass them to
+   * tapModel and tapChannels. Terms given with their loss spec also contribute the layers their
+   * loss reads through the LossContext (its `extraTaps`, e.g. a cross-layer correlation's second layer).
+   */
+  static tapNames(terms: (Pick<TermSpec, 'student' | 'teacher'> & { loss?: TermSpec['loss'] })[]): { student: string[]; teacher: string[] } {
+    const extra = terms.map((t) => (t.loss ? extraTapsOf(createLoss(t.loss)) : { student: [], teacher: [] }));
     return {
-      student: [...new Set(terms.map((t) => t.student).filter((n) => n !== OUTPUT))],
-      teacher: [...new Set(terms.map((t) => t.teacher).filter((n) => n !== OUTPUT && n !== TARGET))],
+      student: [...new Set([...terms.map((t) => t.student), ...extra.flatMap((e) => e.student)].filter((n) => n !== OUTPUT))],
+      teacher: [...new Set([...terms.map((t) => t.teacher), ...extra.flatMap((e) => e.teacher)].filter((n) => n !== OUTPUT && n !== TARGET))],
     };
+  }
+
+  /**
+   * The terms whose loss owns an auxiliary network (./auxiliary.ts), with a function that picks
+   * the term's student and teacher tensors from the taps (the raw student tap: such losses do
+   * not take an adapter).
+   */
+  auxiliaries(): { term: string; network: AuxiliaryNetwork; pick(student: Taps, teacher: Taps | null, target: Tensor): [Tensor, Tensor] }[] {
+    return this.terms.flatMap(({ spec, loss }) => {
+      const network = auxiliaryOf(loss);
+      if (!network) return [];
+      const pickPair = (student: Taps, teacher: Taps | null, target: Tensor): [Tensor, Tensor] => {
+        if (spec.teacher !== TARGET && !teacher) throw new Error(`term '${spec.name}': its auxiliary network reads teacher tap '${spec.teacher}' but no teacher taps were given`);
+        return [pick(student, spec.student, 'student', spec.name), spec.teacher === TARGET ? target : pick(teacher!, spec.teacher, 'teacher', spec.name)];
+      };
+      return [{ term: spec.name, network, pick: pickPair }];
+    });
   }
 
   get studentTaps(): string[] {
