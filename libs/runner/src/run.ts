@@ -159,7 +159,9 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         modelSize = { [METRIC.params]: size.params, [METRIC.flops]: size.flops };
         handle.logMetrics(modelSize, 0);
         const terms = config.kd!.terms;
-        const tapNames = (side: 'student' | 'teacher') => [...new Set(terms.map((t) => t[side]).filter((n) => n !== 'output' && n !== 'target'))];
+        // The terms' layers, and those their losses read through the context (e.g. a cross-layer correlation's second layer).
+        const tapped = DistillationObjective.tapNames(terms);
+        const tapNames = (side: 'student' | 'teacher') => tapped[side];
         // Taps share the models' layers; weights are saved and restored through the models themselves.
         const studentTaps: Tapped = { forward: tapModel(student, tapNames('student')).forward, model: student };
         const teacherTaps: Tapped | undefined = teacher ? { forward: tapModel(teacher.model, tapNames('teacher')).forward, model: teacher.model } : undefined;

@@ -13,6 +13,7 @@ import { learningRate } from '../optim/schedule';
 import { withWeightDecay } from '../optim/weight-decay';
 import { progress } from '../progress';
 import type { BatchStream } from '../task';
+import { AuxiliaryUpdates } from './auxiliary';
 import { modelWeights, setModelWeights } from './models';
 import { METRIC } from './naming';
 
@@ -60,6 +61,8 @@ const yieldToEventLoop = (ms = 0) => new Promise<void>((resolve) => (ms > 0 ? se
 export class TrainingLoop {
   readonly optimizer: TrainOptimizer;
   private readonly vars: Variable[];
+  /** Auxiliary networks of the losses (a GAN critic, a paraphraser), updated after each student step. */
+  private readonly aux: AuxiliaryUpdates;
   step = 0;
 
   constructor(private readonly p: LoopParts) {
@@ -67,17 +70,20 @@ export class TrainingLoop {
     // A fixed order: TF.js keys optimiser slots by position in this list.
     this.vars = [...p.student.model.trainableWeights.map((w) => w.read() as Variable), ...p.objective.trainableWeights];
     if (p.teacher) p.teacher.model.trainable = false;
+    this.aux = new AuxiliaryUpdates(p.objective);
   }
 
   private async checkpoint(): Promise<string> {
     const opt: OptimizerState = await this.optimizer.getState();
+    const aux = this.aux.active ? await this.aux.state() : undefined;
     return this.p.checkpoints.save(this.step, {
       groups: {
         model: modelWeights(this.p.student.model),
         adapters: this.p.objective.trainableWeights.map((v) => ({ name: v.name, shape: [...v.shape], dtype: 'float32' as const, data: Float32Array.from(v.dataSync() as Float32Array) })),
         optimizer: opt.weights,
+        ...(aux ? { auxiliary: aux.tensors } : {}),
       },
-      state: { step: this.step, optimizerExtra: opt.extra, dataRng: this.p.dataRng.getState(), stream: this.p.stream.getState(), lr: this.optimizer.learningRate },
+      state: { step: this.step, optimizerExtra: opt.extra, dataRng: this.p.dataRng.getState(), stream: this.p.stream.getState(), lr: this.optimizer.learningRate, ...(aux ? { auxiliaryExtra: aux.extra } : {}) },
     });
   }
 
@@ -90,6 +96,7 @@ export class TrainingLoop {
     setModelWeights(`${where} (model)`, this.p.student.model, groups.model ?? []);
     assignStored(`${where} (adapters)`, this.p.objective.trainableWeights, groups.adapters ?? []);
     await this.optimizer.setState({ weights: groups.optimizer ?? [], extra: state.optimizerExtra as Record<string, number> });
+    if (this.aux.active) await this.aux.restore(where, groups.auxiliary ?? [], state.auxiliaryExtra as Record<string, number>[] | undefined);
     this.p.dataRng.setState(state.dataRng as number);
     this.p.stream.setState(state.stream);
     this.step = latest.step;
@@ -98,12 +105,15 @@ export class TrainingLoop {
 
   private oneStep(): Record<string, number> {
     const { input, target } = this.p.stream.next();
+    this.aux.begin(this.step);
     const teacherTaps = this.p.teacher ? tf.tidy(() => this.p.teacher!.forward(input, false) as unknown as TensorContainer) as unknown as Taps : null;
     let terms: Record<string, Scalar> = {};
     const kept: { total?: Scalar } = {};
     const optimized = this.optimizer.optimizer.minimize(
       () => {
-        const out = this.p.objective.compute(this.p.student.forward(input, true), teacherTaps, target);
+        const studentTaps = this.p.student.forward(input, true);
+        this.aux.keep(studentTaps);
+        const out = this.p.objective.compute(studentTaps, teacherTaps, target);
         // Keep the per-term scalars and the total past minimize()'s tidy so they can be logged.
         terms = Object.fromEntries(Object.entries(out.terms).map(([k, v]) => [k, tf.keep(v)]));
         kept.total = tf.keep(out.total);
@@ -116,6 +126,7 @@ export class TrainingLoop {
     if (optimized !== total) optimized.dispose();
     const values: Record<string, number> = { [METRIC.loss]: total.dataSync()[0] };
     for (const [k, v] of Object.entries(terms)) values[METRIC.term(k)] = v.dataSync()[0];
+    Object.assign(values, this.aux.update(teacherTaps, target));
     tf.dispose([total, input, target, ...Object.values(terms)]);
     if (teacherTaps) tf.dispose(teacherTaps as unknown as TensorContainer);
     return values;
@@ -159,5 +170,6 @@ export class TrainingLoop {
 
   dispose(): void {
     this.optimizer.dispose();
+    this.aux.dispose();
   }
 }
