@@ -13,3 +13,9 @@ export { glasNames, loadGlas, type GlasImage } from './data/glas';
 export { slidingWindow, tileStarts } from './sliding-window';
 export { objectMetrics } from './metrics/objects';
 export { pixelMetrics } from './metrics/confusion';
+export { segQuick, segRows, segColumns, SEG_METHODS } from './reproductions';
+export { overlay, sideBySide, overlayFigure } from './figures';
+import { segQuick } from './reproductions';
+
+/** `kdlab reproduce <name>` finds these through package.json's `kdlab.reproductions`. */
+export const reproductions = { 'seg-quick': segQuick };
