@@ -37,6 +37,17 @@ describe('reproduction tables', () => {
     expect(Number(parsed[0]['A PSNR mean'])).toBeCloseTo(30.252, 10);
   });
 
+  it('rows that share a label (one per fold) make one table row over all their runs', () => {
+    const rows = [
+      { method: 'm', files: ['fold-a'], seeds: [0], name: 'a-m' },
+      { method: 'm', files: ['fold-b'], seeds: [0], name: 'b-m' },
+      { method: 'other', files: [], seeds: [0], name: 'o' },
+    ];
+    const columns = [{ key: 'eval/a/psnr', label: 'A PSNR', decimals: 2 }];
+    const table = buildTable(rows, columns, new Map([['m', [result(0, 1), result(0, 3)]], ['other', [result(0, 5)]]]));
+    expect(table.map((r) => [r.method, r.n, r.cells['eval/a/psnr']?.mean])).toEqual([['m', 2, 2], ['other', 1, 5]]);
+  });
+
   it('runs every row and seed through the runner and writes table.csv (re-running skips finished runs)', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-repro-'));
     const base = path.join(tmp, 'base.yaml');

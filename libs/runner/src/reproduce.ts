@@ -107,7 +107,10 @@ function commitOf(r: RunResult): string {
 }
 
 export function buildTable(rows: ReproductionRow[], columns: TableColumn[], results: Map<string, RunResult[]>): TableRow[] {
-  return rows.map((row) => {
+  // Rows that share a label are one table row over all their runs (e.g. one row per
+  // leave-one-sequence-out fold of a method: the cell is the mean over the folds).
+  const unique = rows.filter((row, i) => rows.findIndex((r) => r.method === row.method) === i);
+  return unique.map((row) => {
     const runs = results.get(row.method) ?? [];
     const cells: TableRow['cells'] = {};
     for (const c of columns) {
