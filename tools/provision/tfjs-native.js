@@ -12,6 +12,12 @@
 //   wheel    always the PyPI wheel (download only: nothing imports TensorFlow in Python)
 //   download tfjs-node's own install script (the normal path on a machine with internet)
 //
+// --gpu builds @tensorflow/tfjs-node-gpu the same way from the CUDA build of TensorFlow
+// (the `tensorflow` wheel) and the NVIDIA CUDA 12 runtime wheels it declares, pinned with their
+// sha256 in gpu-wheels.json. The CUDA libraries are staged beside TensorFlow's in the layout the
+// wheel's own RUNPATH expects (deps/lib/../nvidia/<part>/lib), so they are found at run time
+// without LD_LIBRARY_PATH. A GPU build runs on the CPU where no CUDA device is visible.
+//
 // Idempotent: when the addon loads already, it does nothing.
 'use strict';
 const cp = require('child_process');
@@ -20,13 +26,16 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const WHEEL = {
-  requirement: 'tensorflow-cpu==2.21.0',
-  file: 'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl',
-  sha256: '2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c',
-  // pip selects this exact file whatever the local interpreter is.
-  pipTarget: ['--python-version', '3.11', '--platform', 'manylinux_2_27_x86_64', '--only-binary=:all:'],
-};
+// pip selects these exact files whatever the local interpreter is.
+const PIP_TARGET = ['--python-version', '3.11', '--only-binary=:all:',
+  ...['manylinux_2_27_x86_64', 'manylinux2014_x86_64', 'manylinux_2_17_x86_64', 'manylinux2010_x86_64', 'manylinux_2_12_x86_64'].flatMap((p) => ['--platform', p])];
+const CPU_WHEELS = [
+  { name: 'tensorflow-cpu', version: '2.21.0', file: 'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl', sha256: '2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c' },
+];
+const GPU = process.argv.includes('--gpu');
+const FLAVOUR = GPU
+  ? { pkg: '@tensorflow/tfjs-node-gpu', wheels: JSON.parse(fs.readFileSync(path.join(__dirname, 'gpu-wheels.json'), 'utf8')).wheels, size: 'about 3.9 GB' }
+  : { pkg: '@tensorflow/tfjs-node', wheels: CPU_WHEELS, size: 'about 274 MB' };
 // Header trees the binding includes (found with `g++ -M` on binding/*.cc).
 const HEADER_PREFIXES = ['tensorflow/c/', 'tensorflow/core/platform/', 'tsl/platform/', 'xla/tsl/c/'];
 
@@ -48,9 +57,9 @@ function which(cmd) {
 
 function packageDir() {
   try {
-    return path.dirname(require.resolve('@tensorflow/tfjs-node/package.json', { paths: [process.cwd()] }));
+    return path.dirname(require.resolve(`${FLAVOUR.pkg}/package.json`, { paths: [process.cwd()] }));
   } catch {
-    fail('@tensorflow/tfjs-node is not installed; run `npm ci --ignore-scripts` first');
+    fail(`${FLAVOUR.pkg} is not installed; run \`npm ci --ignore-scripts\` first`);
   }
 }
 
@@ -75,49 +84,71 @@ function python() {
   return null;
 }
 
-function fetchWheel(py) {
-  const cacheDir = path.join(process.env.KDLAB_CACHE || path.join(os.homedir(), '.cache', 'kdlab'), 'wheels');
-  fs.mkdirSync(cacheDir, { recursive: true });
-  const wheel = path.join(cacheDir, WHEEL.file);
-  if (fs.existsSync(wheel) && sha256(wheel) === WHEEL.sha256) {
-    log(`using cached ${wheel}`);
-    return wheel;
-  }
-  log(`downloading ${WHEEL.requirement} (about 274 MB, cached in ${cacheDir})`);
-  run(py, ['-m', 'pip', 'download', '--no-deps', '--disable-pip-version-check', ...WHEEL.pipTarget, '-d', cacheDir, WHEEL.requirement]);
-  const got = sha256(wheel);
-  if (got !== WHEEL.sha256) {
-    fs.rmSync(wheel, { force: true });
-    fail(`${WHEEL.file}: sha256 ${got} does not match the pinned ${WHEEL.sha256}; the file was removed`);
-  }
-  log('wheel sha256 verified');
-  return wheel;
+/** Free bytes on the file system that holds `dir` (statfs). */
+function freeBytes(dir) {
+  const st = fs.statfsSync(dir);
+  return st.bavail * st.bsize;
 }
 
-function stageFromWheel(py, wheel, pkg) {
+/** Downloads (or takes from the cache) every wheel of the flavour, each checked against its pinned sha256. */
+function fetchWheels(py) {
+  const cacheDir = path.join(process.env.KDLAB_CACHE || path.join(os.homedir(), '.cache', 'kdlab'), 'wheels');
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const missing = FLAVOUR.wheels.filter((w) => !(fs.existsSync(path.join(cacheDir, w.file)) && sha256(path.join(cacheDir, w.file)) === w.sha256));
+  if (missing.length === 0) log(`using cached wheels in ${cacheDir}`);
+  else {
+    // The wheels, then their unpacked libraries: ask for room for both before starting.
+    const need = GPU ? 9e9 : 1e9;
+    if (freeBytes(cacheDir) < need) fail(`not enough free disk for the TensorFlow wheels: ${(freeBytes(cacheDir) / 1e9).toFixed(1)} GB free in ${cacheDir}, ${need / 1e9} GB needed (set KDLAB_CACHE to a larger disk)`);
+    log(`downloading ${missing.map((w) => `${w.name}==${w.version}`).join(' ')} (${FLAVOUR.size} in all, cached in ${cacheDir})`);
+    run(py, ['-m', 'pip', 'download', '--no-deps', '--disable-pip-version-check', ...PIP_TARGET, '-d', cacheDir, ...missing.map((w) => `${w.name}==${w.version}`)]);
+  }
+  for (const w of missing) {
+    const file = path.join(cacheDir, w.file);
+    if (!fs.existsSync(file)) fail(`pip did not produce ${w.file} for ${w.name}==${w.version}`);
+    const got = sha256(file);
+    if (got !== w.sha256) {
+      fs.rmSync(file, { force: true });
+      fail(`${w.file}: sha256 ${got} does not match the pinned ${w.sha256}; the file was removed`);
+    }
+  }
+  if (missing.length) log('wheel sha256 verified');
+  return FLAVOUR.wheels.map((w) => path.join(cacheDir, w.file));
+}
+
+function stageFromWheels(py, wheels, pkg) {
   const deps = path.join(pkg, 'deps');
   fs.rmSync(deps, { recursive: true, force: true });
   const lib = path.join(deps, 'lib');
   fs.mkdirSync(lib, { recursive: true });
-  // Python's zipfile is the one unzip we can count on wherever pip exists.
+  // Python's zipfile is the one unzip we can count on wherever pip exists. From TensorFlow's
+  // wheel: its two shared libraries and the C headers; from NVIDIA's: the whole nvidia/ tree
+  // (libraries, and ptxas for kernels compiled at run time), as the wheels install it.
   const script = `
-import sys, zipfile, os, shutil
-wheel, deps, prefixes = sys.argv[1], sys.argv[2], sys.argv[3].split(',')
-z = zipfile.ZipFile(wheel)
-for name in z.namelist():
-    if name.endswith('/'):
-        continue
-    if name in ('tensorflow/libtensorflow_cc.so.2', 'tensorflow/libtensorflow_framework.so.2'):
-        dest = os.path.join(deps, 'lib', os.path.basename(name))
-    elif name.startswith('tensorflow/include/') and any(name[len('tensorflow/include/'):].startswith(p) for p in prefixes):
-        dest = os.path.join(deps, 'include', name[len('tensorflow/include/'):])
-    else:
-        continue
-    os.makedirs(os.path.dirname(dest), exist_ok=True)
-    with z.open(name) as src, open(dest, 'wb') as out:
-        shutil.copyfileobj(src, out, 1 << 22)
+import sys, zipfile, os, shutil, stat
+deps, prefixes, wheels = sys.argv[1], sys.argv[2].split(','), sys.argv[3:]
+for wheel in wheels:
+    z = zipfile.ZipFile(wheel)
+    for info in z.infolist():
+        name = info.filename
+        if name.endswith('/'):
+            continue
+        if name in ('tensorflow/libtensorflow_cc.so.2', 'tensorflow/libtensorflow_framework.so.2'):
+            dest = os.path.join(deps, 'lib', os.path.basename(name))
+        elif name.startswith('tensorflow/include/') and any(name[len('tensorflow/include/'):].startswith(p) for p in prefixes):
+            dest = os.path.join(deps, 'include', name[len('tensorflow/include/'):])
+        elif name.startswith('nvidia/') and not name.endswith('.py') and '/include/' not in name:
+            dest = os.path.join(deps, name)
+        else:
+            continue
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        with z.open(info) as src, open(dest, 'wb') as out:
+            shutil.copyfileobj(src, out, 1 << 22)
+        mode = (info.external_attr >> 16) & 0o777
+        if mode & 0o111:
+            os.chmod(dest, os.stat(dest).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 `;
-  run(py, ['-c', script, wheel, deps, HEADER_PREFIXES.join(',')]);
+  run(py, ['-c', script, deps, HEADER_PREFIXES.join(','), ...wheels]);
   // The addon links -ltensorflow -ltensorflow_framework; at run time it needs the
   // SONAME libtensorflow_cc.so.2. tfjs-node's scripts look for libtensorflow.so.2.9.1.
   const links = {
@@ -161,26 +192,35 @@ function buildAddon(pkg) {
   run(process.execPath, [preGyp, 'install', '--build-from-source', `--nodedir=${nodeDir()}`], { cwd: pkg });
 }
 
+/** What the GPU build was made from, for `kdlab env` and run provenance (CUDA and cuDNN versions). */
+function writeGpuStamp(pkg) {
+  const version = (name) => (FLAVOUR.wheels.find((w) => w.name === name) || {}).version;
+  const stamp = { tensorflow: version('tensorflow'), cudaRuntime: version('nvidia-cuda-runtime-cu12'), cudnn: version('nvidia-cudnn-cu12'), cublas: version('nvidia-cublas-cu12'), wheels: FLAVOUR.wheels.map((w) => `${w.name}==${w.version}`) };
+  fs.writeFileSync(path.join(pkg, 'deps', 'kdlab-gpu-build.json'), JSON.stringify(stamp, null, 2) + '\n');
+}
+
 function main() {
   if (process.env.KDLAB_SKIP_NATIVE === '1') return log('KDLAB_SKIP_NATIVE=1: skipped');
   const pkg = packageDir();
-  if (addonLoads(pkg)) return log('tensorflow backend already built');
+  if (addonLoads(pkg)) return log(`${GPU ? 'tensorflow-gpu' : 'tensorflow'} backend already built`);
   let source = process.env.KDLAB_TFJS_SOURCE || 'auto';
   const py = python();
   if (source === 'auto') source = py && cp.spawnSync(py, ['-m', 'pip', '--version']).status === 0 ? 'wheel' : 'download';
   const started = Date.now();
+  if (source === 'download' && GPU) fail('--gpu builds from the PyPI wheels only (tfjs-node-gpu\'s own download is libtensorflow 2.9.1 for CUDA 11.2)');
   if (source === 'download') {
     log("running tfjs-node's own install script (needs its download host)");
     run(process.execPath, [path.join(pkg, 'scripts', 'install.js')], { cwd: pkg });
   } else if (source === 'wheel') {
     if (!py) fail('KDLAB_TFJS_SOURCE=wheel needs python3 with pip');
-    stageFromWheel(py, fetchWheel(py), pkg);
+    stageFromWheels(py, fetchWheels(py), pkg);
     buildAddon(pkg);
+    if (GPU) writeGpuStamp(pkg);
   } else {
     fail(`KDLAB_TFJS_SOURCE=${source}: expected auto, wheel or download`);
   }
-  if (!addonLoads(pkg)) fail('the addon was built but @tensorflow/tfjs-node still does not load; see the output above');
-  log(`tensorflow backend ready (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  if (!addonLoads(pkg)) fail(`the addon was built but ${FLAVOUR.pkg} still does not load; see the output above`);
+  log(`${GPU ? 'tensorflow-gpu' : 'tensorflow'} backend ready (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 
 main();
