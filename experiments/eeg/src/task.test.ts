@@ -8,7 +8,7 @@ import { repoRoot } from '@kdlab/data';
 import { executeRun, resolveRun } from '@kdlab/runner';
 import { tf } from '@kdlab/engine';
 import type { Tensor } from '@kdlab/engine';
-import { eegTask } from './task';
+import { eegTask, type EegTaskInstance } from './task';
 import './index';
 import { EEGMMIDB_CHANNELS, MONTAGES } from './montages';
 import { eegQuick, eegPaper } from './reproductions';
@@ -58,7 +58,7 @@ describe('eeg-mi configs', () => {
 
 describe('eeg-mi task', () => {
   it('scores a constant prediction at the share of its class, with kappa 0', async () => {
-    const instance = await eegTask.create(eegTask.dataSchema.parse({ fold: 1 }), eegTask.evalSchema.parse({}));
+    const instance = (await eegTask.create(eegTask.dataSchema.parse({ fold: 1 }), eegTask.evalSchema.parse({}))) as EegTaskInstance;
     const always = { kind: 'model' as const, predict: (x: Tensor) => tf.oneHot(tf.fill([x.shape[0]], 2, 'int32'), 4).toFloat() };
     const res = await instance.evaluate(always);
     const share = (100 * Array.from(instance.data.test.y).filter((y) => y === 2).length) / instance.data.test.n;
