@@ -3,6 +3,8 @@
 #   bash tools/provision/setup.sh                 JS dependencies + native TensorFlow backend
 #   bash tools/provision/setup.sh --with-mlflow   ... + the project's Python venv (.venv): MLflow and every
 #                                                 tools/provision/requirements-*.txt
+#   bash tools/provision/setup.sh --gpu           ... + @tensorflow/tfjs-node-gpu built on the CUDA build of
+#                                                 TensorFlow 2.21 and the NVIDIA CUDA 12 wheels (opt-in; ~4 GB)
 #   bash tools/provision/setup.sh --with-debian   ... + the Debian packages listed in tools/provision/debian/*.txt
 #                                                 (data and reference tools the tests read, one file per concern)
 #   bash tools/provision/setup.sh --with-browser  ... + Debian's chromium for report tests
@@ -17,12 +19,14 @@ with_mlflow=0
 with_browser=0
 with_fashion_mnist=0
 with_debian=0
+with_gpu=0
 for arg in "$@"; do
   case "$arg" in
     --with-mlflow) with_mlflow=1 ;;
     --with-browser) with_browser=1 ;;
     --with-fashion-mnist) with_fashion_mnist=1 ;;
     --with-debian) with_debian=1 ;;
+    --gpu) with_gpu=1 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -31,15 +35,17 @@ say() { echo "[setup] $*"; }
 
 # 1. JavaScript dependencies. --ignore-scripts: tfjs-node's install script would
 # download libtensorflow from a host outside the registries; step 2 replaces it.
-stamp=node_modules/.kdlab-installed
-if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+# Only when node_modules differs from the lock file (npm ci deletes the built addon too).
+if ! node tools/provision/npm-in-sync.js; then
   say "npm ci"
   npm ci --ignore-scripts --no-audit --no-fund
-  touch "$stamp"
 fi
 
 # 2. The native `tensorflow` backend.
 node tools/provision/tfjs-native.js
+if [ "$with_gpu" = 1 ]; then
+  node tools/provision/tfjs-native.js --gpu
+fi
 
 # 3. MLflow in a project-local venv, for the integration tests.
 if [ "$with_mlflow" = 1 ]; then
