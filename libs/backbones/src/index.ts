@@ -53,3 +53,6 @@ export { ElectrodeSelect, SeededDropout, type ElectrodeSelectArgs, type SeededDr
 // head as functions for the online tracking loop.
 export { siameseParts, siamesePrefixes, type SiameseParts } from './archs/tracking/siamese';
 export { XCorr, xcorr, type XCorrArgs } from './archs/tracking/xcorr';
+// Deformable convolution v1 (layers/deform-conv.ts; added for CT's dynamic enhancement module, for
+// reuse by reference-based SR): inputs [features, offsets [N, H, W, 2k²]], bilinear sampling.
+export { DeformConv2D, bilinearGather, type DeformConv2DArgs } from './layers/deform-conv';
