@@ -93,6 +93,7 @@ export function clsReproduction(o: { name: string; profile: ClsProfile; seeds: n
     columns: clsColumns(),
     outDir: o.outDir ?? `reports/${o.name}`,
     prepare: (ctx) => prepareClustered(r, o.profile, ctx, o.hints ?? { k: 3, seed: 0 }),
+    derivedRows: CLUSTERED.map((c) => ({ method: c.method, files: [o.profile.file, `${CONFIGS}/methods/${c.file}.yaml`], uses: ['clustered-hints'] })),
   };
   return r;
 }
