@@ -1,11 +1,12 @@
 // The one place that loads TensorFlow.js and chooses its backend.
 //
-// Order: tfjs-node-gpu when it is installed and a CUDA device is visible, else
+// Order: tfjs-node-gpu when it is built (`npm run setup:gpu`) and a CUDA device is visible, else
 // tfjs-node (the `tensorflow` backend on the TensorFlow C library). The pure-JS
 // `cpu` backend is used only when asked for (KDLAB_BACKEND=cpu): it is ~1000x
 // slower for convolutions, so falling back to it silently would turn a broken
 // install into a training run that never ends.
 import * as fs from 'fs';
+import * as path from 'path';
 
 export type Tf = typeof import('@tensorflow/tfjs-node');
 
@@ -45,6 +46,21 @@ export function cudaDevicePresent(): boolean {
   return fs.existsSync('/proc/driver/nvidia/version') && fs.existsSync('/dev/nvidia0');
 }
 
+export const GPU_INSTALL_HINT = 'Build it with `npm run setup:gpu` (TensorFlow 2.21 with CUDA 12 from the PyPI wheels; about 4 GB).';
+
+/**
+ * tfjs-node-gpu is an optional dependency: npm installs its JavaScript everywhere, but its native
+ * binding exists only after `npm run setup:gpu` built it.
+ */
+export function gpuBindingBuilt(): boolean {
+  try {
+    const dir = path.dirname(require.resolve('@tensorflow/tfjs-node-gpu/package.json'));
+    return fs.existsSync(path.join(dir, 'lib', 'napi-v8', 'tfjs_binding.node'));
+  } catch {
+    return false;
+  }
+}
+
 function resolvable(name: string): boolean {
   try {
     require.resolve(name);
@@ -59,9 +75,13 @@ export interface LoaderHooks {
   require: (name: string) => unknown;
   resolvable: (name: string) => boolean;
   cuda: () => boolean;
+  /** Whether tfjs-node-gpu's native binding is built (default: gpuBindingBuilt). */
+  gpuBuilt?: () => boolean;
+  /** Where the engine says what it chose when that may surprise (default: stderr). */
+  warn?: (line: string) => void;
 }
 
-const defaultHooks: LoaderHooks = { require: (n) => require(n), resolvable, cuda: cudaDevicePresent };
+const defaultHooks: LoaderHooks = { require: (n) => require(n), resolvable, cuda: cudaDevicePresent, gpuBuilt: gpuBindingBuilt };
 
 function loadNative(name: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu', hooks: LoaderHooks): Tf {
   try {
@@ -87,13 +107,16 @@ export function loadEngine(request: BackendRequest, hooks: LoaderHooks = default
     tf.setBackend('cpu');
     return { tf, request, provider, device: 'cpu' };
   }
-  const gpuWanted = request === 'tensorflow-gpu' || (request === 'auto' && hooks.resolvable('@tensorflow/tfjs-node-gpu') && hooks.cuda());
+  const gpuBuilt = () => hooks.resolvable('@tensorflow/tfjs-node-gpu') && (hooks.gpuBuilt ?? gpuBindingBuilt)();
+  const gpuWanted = request === 'tensorflow-gpu' || (request === 'auto' && hooks.cuda() && gpuBuilt());
   if (gpuWanted) {
-    if (request === 'tensorflow-gpu' && !hooks.cuda()) {
-      throw new BackendUnavailableError('KDLAB_BACKEND=tensorflow-gpu but no CUDA device is visible (/dev/nvidia0)');
-    }
+    if (!gpuBuilt()) throw new BackendUnavailableError(`KDLAB_BACKEND=tensorflow-gpu but @tensorflow/tfjs-node-gpu is not built.\n${GPU_INSTALL_HINT}`);
+    const cuda = hooks.cuda();
+    // TensorFlow's CUDA build places every op on the CPU when it finds no device: allowed (that is
+    // how the GPU build is tested on CPU machines), but said once, so nobody mistakes it for a GPU run.
+    if (!cuda) (hooks.warn ?? ((l: string) => process.stderr.write(l + '\n')))('kdlab: KDLAB_BACKEND=tensorflow-gpu but no CUDA device is visible (/dev/nvidia0): the GPU build runs on the CPU');
     const tf = loadNative('@tensorflow/tfjs-node-gpu', hooks);
-    return { tf, request, provider: '@tensorflow/tfjs-node-gpu', device: 'cuda' };
+    return { tf, request, provider: '@tensorflow/tfjs-node-gpu', device: cuda ? 'cuda' : 'cpu' };
   }
   const tf = loadNative('@tensorflow/tfjs-node', hooks);
   if (tf.getBackend() !== 'tensorflow') {

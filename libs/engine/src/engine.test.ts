@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import type { Tensor4D, Scalar } from './index';
-import { BackendUnavailableError, expectNoLeaks, loadEngine, Rng, TensorLeakError, tf, engineInfo, engine } from './index';
+import { BackendUnavailableError, expectNoLeaks, loadEngine, parseNvidiaSmi, Rng, TensorLeakError, tf, engineInfo, engine } from './index';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -47,19 +47,58 @@ describe('backend selection', () => {
     expect(() => loadEngine('auto', hooks)).toThrow(/tools\/provision\/setup\.sh[\s\S]*KDLAB_BACKEND=cpu/);
   });
 
-  it('prefers tfjs-node-gpu only when a CUDA device is present', () => {
-    const asked: string[] = [];
-    const hooks = {
-      require: (name: string) => {
-        asked.push(name);
-        return require('@tensorflow/tfjs-node');
-      },
-      resolvable: () => true,
-      cuda: () => false,
+  it('prefers tfjs-node-gpu only when it is built and a CUDA device is present', () => {
+    const world = (cuda: boolean, built: boolean) => {
+      const asked: string[] = [];
+      const warned: string[] = [];
+      const hooks = {
+        require: (name: string) => {
+          asked.push(name);
+          return require('@tensorflow/tfjs-node');
+        },
+        resolvable: () => true,
+        cuda: () => cuda,
+        gpuBuilt: () => built,
+        warn: (l: string) => warned.push(l),
+      };
+      return { hooks, asked, warned };
     };
-    loadEngine('auto', hooks);
-    expect(asked).toEqual(['@tensorflow/tfjs-node']);
-    expect(() => loadEngine('tensorflow-gpu', hooks)).toThrow(/no CUDA device/);
+    // No device: the CPU build, even when the GPU build exists.
+    let w = world(false, true);
+    expect(loadEngine('auto', w.hooks).provider).toBe('@tensorflow/tfjs-node');
+    expect(w.asked).toEqual(['@tensorflow/tfjs-node']);
+    // A device but no built binding (npm installs tfjs-node-gpu's JavaScript only): still the CPU build.
+    w = world(true, false);
+    expect(loadEngine('auto', w.hooks).provider).toBe('@tensorflow/tfjs-node');
+    // Built and a device: the GPU build on CUDA.
+    w = world(true, true);
+    const gpu = loadEngine('auto', w.hooks);
+    expect([gpu.provider, gpu.device]).toEqual(['@tensorflow/tfjs-node-gpu', 'cuda']);
+    expect(w.warned).toEqual([]);
+  });
+
+  it('KDLAB_BACKEND=tensorflow-gpu: an error naming setup:gpu when not built; the CPU with a warning when no device', () => {
+    const notBuilt = { require: () => require('@tensorflow/tfjs-node'), resolvable: () => true, cuda: () => true, gpuBuilt: () => false };
+    expect(() => loadEngine('tensorflow-gpu', notBuilt)).toThrow(/tfjs-node-gpu is not built[\s\S]*npm run setup:gpu/);
+    const warned: string[] = [];
+    const noDevice = { ...notBuilt, cuda: () => false, gpuBuilt: () => true, warn: (l: string) => warned.push(l) };
+    const e = loadEngine('tensorflow-gpu', noDevice);
+    expect([e.provider, e.device]).toEqual(['@tensorflow/tfjs-node-gpu', 'cpu']);
+    expect(warned.join('\n')).toMatch(/no CUDA device is visible .* runs on the CPU/);
+  });
+
+  it('names the GPU build tensorflow-gpu in the provenance, with its devices and CUDA/cuDNN versions', () => {
+    const info = engineInfo({ ...engine, provider: '@tensorflow/tfjs-node-gpu', device: 'cpu' });
+    expect(info.backend).toBe('tensorflow-gpu');
+    expect(info.gpu).toBeDefined();
+    expect(Array.isArray(info.gpu!.devices)).toBe(true);
+    expect(engineInfo(engine).gpu).toBeUndefined();
+  });
+
+  it('reads nvidia-smi rows', () => {
+    const got = parseNvidiaSmi('NVIDIA H100 80GB HBM3, 81559, 550.54.15\nNVIDIA L4, 23034, 550.54.15\n');
+    expect(got).toEqual({ devices: [{ name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 }, { name: 'NVIDIA L4', memoryMiB: 23034 }], driver: '550.54.15' });
+    expect(parseNvidiaSmi('')).toEqual({ devices: [], driver: undefined });
   });
 });
 

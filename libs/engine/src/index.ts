@@ -4,6 +4,8 @@ export {
   BackendUnavailableError,
   INSTALL_HINT,
   cudaDevicePresent,
+  gpuBindingBuilt,
+  GPU_INSTALL_HINT,
   loadEngine,
   parseBackendRequest,
   type BackendRequest,
@@ -11,6 +13,7 @@ export {
   type LoaderHooks,
 } from './backend';
 export { engineInfo, type EngineInfo } from './provenance';
+export { gpuInfo, parseNvidiaSmi, type GpuInfo, type GpuDevice } from './gpu-info';
 export { Rng } from './rng';
 export { expectNoLeaks, TensorLeakError } from './leak';
 // Types only (erased at run time): values always come from `tf` above.

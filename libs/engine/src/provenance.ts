@@ -1,8 +1,10 @@
 // What a run records about the engine it trained on.
 import * as os from 'os';
 import type { LoadedEngine } from './backend';
+import { gpuInfo, type GpuInfo } from './gpu-info';
 
 export interface EngineInfo {
+  /** `tensorflow` (tfjs-node), `tensorflow-gpu` (tfjs-node-gpu, on a GPU or on the CPU) or `cpu`. */
   backend: string;
   device: string;
   provider: string;
@@ -10,6 +12,8 @@ export interface EngineInfo {
   threads: number;
   cpuModel: string;
   versions: Record<string, string>;
+  /** For the GPU build: the devices it can see and the CUDA/cuDNN it was built with. */
+  gpu?: GpuInfo;
 }
 
 function tensorflowCVersion(engine: LoadedEngine): string | undefined {
@@ -24,12 +28,15 @@ export function engineInfo(engine: LoadedEngine): EngineInfo {
   const tfc = tensorflowCVersion(engine);
   if (tfc) versions['tensorflow-c'] = tfc;
   const envThreads = Number(process.env.TF_NUM_INTRAOP_THREADS);
+  const gpuBuild = engine.provider === '@tensorflow/tfjs-node-gpu';
+  const backend = engine.tf.getBackend();
   return {
-    backend: engine.tf.getBackend(),
+    backend: gpuBuild && backend === 'tensorflow' ? 'tensorflow-gpu' : backend,
     device: engine.device,
     provider: engine.provider,
     threads: Number.isFinite(envThreads) && envThreads > 0 ? envThreads : os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     versions,
+    ...(gpuBuild ? { gpu: gpuInfo() } : {}),
   };
 }

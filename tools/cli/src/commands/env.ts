@@ -13,6 +13,12 @@ export function register(program: Command): void {
       console.log(`device: ${info.device} (${info.cpuModel})`);
       console.log(`provider: ${info.provider}`);
       console.log(`threads: ${info.threads}`);
+      if (info.gpu) {
+        const g = info.gpu;
+        if (g.devices.length === 0) console.log('gpu: none visible (the GPU build runs on the CPU)');
+        g.devices.forEach((d, i) => console.log(`gpu ${i}: ${d.name}${d.memoryMiB !== undefined ? `, ${d.memoryMiB} MiB` : ''}`));
+        console.log(`cuda: ${g.cuda ?? 'unknown'}; cudnn: ${g.cudnn ?? 'unknown'}${g.driver ? `; driver: ${g.driver}` : ''}`);
+      }
       for (const [k, v] of Object.entries(info.versions)) console.log(`version ${k}: ${v}`);
     });
 }
