@@ -14,6 +14,7 @@ import { tf, type Rng } from '@kdlab/engine';
 import type { LayersModel, SymbolicTensor } from '@kdlab/engine';
 import { registerBackbone } from '../../backbone';
 import { apply, bn, classifier, dropout, eegInput, eegOptions, glorot } from './common';
+import { TemporalConv } from './layers';
 
 export const deepConvNetSchema = z
   .object({
@@ -28,7 +29,7 @@ export function buildDeepConvNet(o: z.output<typeof deepConvNetSchema>, rng: Rng
   const rate = o.dropout ?? 0.5;
   const pool = (x: SymbolicTensor, name: string) => apply(tf.layers.maxPooling2d({ name, poolSize: [1, o.poolLength], strides: [1, o.poolLength] }), x);
   const { input, x: x0, electrodes } = eegInput(o);
-  let x = apply(tf.layers.conv2d({ name: 'block1.temporal', filters: o.filters[0], kernelSize: [1, o.kernLength], padding: 'valid', useBias: true, kernelInitializer: glorot(rng), biasInitializer: 'zeros' }), x0);
+  let x = apply(new TemporalConv({ name: 'block1.temporal', filters: o.filters[0], kernelLength: o.kernLength, padding: 'valid', useBias: true, kernelInitializer: glorot(rng) }), x0);
   x = apply(tf.layers.conv2d({ name: 'block1.spatial', filters: o.filters[0], kernelSize: [electrodes, 1], padding: 'valid', useBias: false, kernelInitializer: glorot(rng) }), x);
   x = apply(bn('block1.bn', 0.9, 1e-5), x);
   x = apply(tf.layers.elu({ name: 'block1.elu' }), x);

@@ -2,7 +2,7 @@
 // architectures (written out here), output and tap shapes, the montage layer, seeded dropout.
 import { tf } from '@kdlab/engine';
 import type { Tensor } from '@kdlab/engine';
-import { buildBackbone, countParams } from '../../index';
+import { buildBackbone, countFlops, countParams } from '../../index';
 import { ElectrodeSelect, SeededDropout } from './layers';
 
 const bnTrainable = (c: number) => 2 * c; // gamma, beta (moving mean/var are not trainable)
@@ -20,6 +20,19 @@ describe('EEG backbones', () => {
     expect(m.outputs[0].shape).toEqual([null, 4]);
     expect(m.getLayer('block1').outputShape).toEqual([null, 1, 160, 16]);
     expect(m.getLayer('block2').outputShape).toEqual([null, 1, 20, 16]);
+    // FLOPs = 2 x MACs: temporal conv, depthwise (64 x 1), separable (1 x 16 depthwise + 1 x 1), dense.
+    expect(countFlops(m, [64, 640])).toBe(2 * (64 * 640 * 80 * 8 + 640 * 16 * 64 + 160 * 16 * 16 + 160 * 16 * 16 + 320 * 4));
+  });
+
+  it('the temporal conv (plain conv2d op) equals tf.layers.conv2d with the same kernel', () => {
+    const m = buildBackbone({ arch: 'eegnet', chans: 4, samples: 32, kernLength: 5, numClasses: 2, F1: 3 }, 1);
+    const layer = m.getLayer('block1.temporal');
+    const x = tf.randomNormal([2, 4, 32, 1], 0, 1, 'float32', 3);
+    const ref = tf.layers.conv2d({ filters: 3, kernelSize: [1, 5], padding: 'same', useBias: false });
+    ref.apply(x);
+    ref.setWeights(layer.getWeights());
+    const diff = (layer.apply(x) as Tensor).sub(ref.apply(x) as Tensor).abs().max().dataSync()[0];
+    expect(diff).toBeLessThan(1e-6);
   });
 
   it('ShallowConvNet and DeepConvNet have the published layer sizes', () => {

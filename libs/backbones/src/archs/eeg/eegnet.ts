@@ -19,6 +19,7 @@ import { tf, type Rng } from '@kdlab/engine';
 import type { LayersModel } from '@kdlab/engine';
 import { registerBackbone, registerPreset } from '../../backbone';
 import { apply, bn, classifier, dropout, eegInput, eegOptions, glorot } from './common';
+import { TemporalConv } from './layers';
 
 export const eegnetSchema = z
   .object({
@@ -35,7 +36,7 @@ export function buildEegnet(o: z.output<typeof eegnetSchema>, rng: Rng): LayersM
   const F2 = o.F2 ?? o.F1 * o.D;
   const rate = o.dropout ?? 0.5;
   const { input, x: x0, electrodes } = eegInput(o);
-  let x = apply(tf.layers.conv2d({ name: 'block1.temporal', filters: o.F1, kernelSize: [1, o.kernLength], padding: 'same', useBias: false, kernelInitializer: glorot(rng) }), x0);
+  let x = apply(new TemporalConv({ name: 'block1.temporal', filters: o.F1, kernelLength: o.kernLength, padding: 'same', useBias: false, kernelInitializer: glorot(rng) }), x0);
   x = apply(bn('block1.bn1', 0.99, 1e-3), x);
   x = apply(tf.layers.depthwiseConv2d({ name: 'block1.spatial', kernelSize: [electrodes, 1], depthMultiplier: o.D, padding: 'valid', useBias: false, depthwiseInitializer: glorot(rng) }), x);
   x = apply(bn('block1.bn2', 0.99, 1e-3), x);

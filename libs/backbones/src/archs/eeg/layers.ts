@@ -118,3 +118,71 @@ export class SafeLog extends tf.layers.Layer {
 }
 
 for (const c of [ElectrodeSelect, SeededDropout, Square, SafeLog]) tf.serialization.registerClass(c);
+
+type LayerWeight = ReturnType<InstanceType<typeof tf.layers.Layer>['addWeight']>;
+
+export interface TemporalConvArgs extends LayerArgs {
+  filters: number;
+  kernelLength: number;
+  padding: 'same' | 'valid';
+  useBias: boolean;
+  kernelInitializer: ReturnType<typeof tf.initializers.glorotUniform>;
+}
+
+/**
+ * A Conv2D with a (1, kernelLength) kernel over the time axis: what tf.layers.conv2d computes, but
+ * through the plain conv2d op. tf.layers.conv2d runs TF.js's fused conv, whose gradient always
+ * computes the input gradient too; on the first layer of an EEG decoder (input = the data) that is a
+ * Conv2DBackpropInput over [N, electrodes, samples, filters] that nothing uses, about half of an
+ * EEGNet training step. The plain op's gradient computes only what the tape needs.
+ */
+export class TemporalConv extends tf.layers.Layer {
+  static className = 'TemporalConv';
+  readonly filters: number;
+  readonly kernelLength: number;
+  readonly padding: 'same' | 'valid';
+  readonly useBias: boolean;
+  private readonly init: TemporalConvArgs['kernelInitializer'] | undefined;
+  private kernel!: LayerWeight;
+  private bias: LayerWeight | null = null;
+
+  constructor(args: TemporalConvArgs) {
+    super(args);
+    this.filters = args.filters;
+    this.kernelLength = args.kernelLength;
+    this.padding = args.padding;
+    this.useBias = args.useBias;
+    this.init = args.kernelInitializer;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const c = singleShape(inputShape)[3] as number;
+    this.kernel = this.addWeight('kernel', [1, this.kernelLength, c, this.filters], 'float32', this.init ?? tf.initializers.glorotUniform({}));
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], 'float32', tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const [n, h, w] = singleShape(inputShape);
+    return [n, h, this.padding === 'same' || w === null ? w : w - this.kernelLength + 1, this.filters];
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    return tf.tidy(() => {
+      const y = tf.conv2d(single(inputs) as Parameters<typeof tf.conv2d>[0], this.kernel.read() as Parameters<typeof tf.conv2d>[1], 1, this.padding);
+      return this.bias ? y.add(this.bias.read()) : y;
+    });
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), filters: this.filters, kernelLength: this.kernelLength, padding: this.padding, useBias: this.useBias };
+  }
+
+  /** Multiply-accumulates for countMacs: one kernel per output position and filter. */
+  macs(inputs: Shape[], output: Shape): number {
+    const cin = inputs[0][inputs[0].length - 1] ?? 0;
+    return output.slice(1, -1).reduce<number>((a, d) => a * (d ?? 1), 1) * this.kernelLength * cin * this.filters;
+  }
+}
+
+tf.serialization.registerClass(TemporalConv);

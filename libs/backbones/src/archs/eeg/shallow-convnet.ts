@@ -16,7 +16,7 @@ import { tf, type Rng } from '@kdlab/engine';
 import type { LayersModel } from '@kdlab/engine';
 import { registerBackbone } from '../../backbone';
 import { apply, bn, classifier, dropout, eegInput, eegOptions, glorot } from './common';
-import { SafeLog, Square } from './layers';
+import { SafeLog, Square, TemporalConv } from './layers';
 
 export const shallowConvNetSchema = z
   .object({
@@ -30,7 +30,7 @@ export const shallowConvNetSchema = z
 
 export function buildShallowConvNet(o: z.output<typeof shallowConvNetSchema>, rng: Rng): LayersModel {
   const { input, x: x0, electrodes } = eegInput(o);
-  let x = apply(tf.layers.conv2d({ name: 'temporal', filters: o.filters, kernelSize: [1, o.kernLength], padding: 'valid', useBias: true, kernelInitializer: glorot(rng), biasInitializer: 'zeros' }), x0);
+  let x = apply(new TemporalConv({ name: 'temporal', filters: o.filters, kernelLength: o.kernLength, padding: 'valid', useBias: true, kernelInitializer: glorot(rng) }), x0);
   x = apply(tf.layers.conv2d({ name: 'spatial', filters: o.filters, kernelSize: [electrodes, 1], padding: 'valid', useBias: false, kernelInitializer: glorot(rng) }), x);
   x = apply(bn('spatial.bn', 0.9, 1e-5), x);
   x = apply(new Square({ name: 'square' }), x);
