@@ -34,11 +34,13 @@ export interface RetrievalSplit {
   provenance: DatasetProvenance;
 }
 
-export function loadFlickr8kSplit(split: SplitName, verify = true): RetrievalSplit {
+/** A split, or its first `limit` images (in manifest order) with their captions (small test runs). */
+export function loadFlickr8kSplit(split: SplitName, verify = true, limit?: number): RetrievalSplit {
   const manifest = loadManifest(`flickr8k-1k-${split}`);
   const dir = datasetDir(manifest);
   const provenance = verify ? verifyDataset(manifest.name) : { name: manifest.name, files: manifest.files.length, sha256: '' };
-  const images = manifest.files.map((f) => f.path).filter((p) => p.startsWith('images/')).map((p) => p.slice('images/'.length));
+  const all = manifest.files.map((f) => f.path).filter((p) => p.startsWith('images/')).map((p) => p.slice('images/'.length));
+  const images = limit ? all.slice(0, limit) : all;
   const captionsFile = path.join(dir, 'captions.txt');
   const parsed = Papa.parse<{ image: string; caption: string }>(fs.readFileSync(captionsFile, 'utf8'), { header: true, skipEmptyLines: true });
   if (parsed.errors.length) throw new Error(`${captionsFile}: row ${parsed.errors[0].row}: ${parsed.errors[0].message}`);
