@@ -15,6 +15,14 @@ export interface LossContext {
   target?: Tensor;
   student?: Taps;
   teacher?: Taps | null;
+  /** The batch's model input (e.g. the LDCT image a contrastive term pushes the output away from). */
+  input?: Tensor;
+  /**
+   * The frozen teacher run on any tensor (inference mode; its taps as recorded for the teacher),
+   * for losses that use the teacher as a fixed encoder, e.g. CT's contrastive regularisation
+   * (libs/kd/src/losses/contrastive-ratio.ts). Gradients flow through it to its input.
+   */
+  teacherAt?: (x: Tensor) => Taps;
 }
 
 export abstract class DistillLoss {

@@ -23,7 +23,7 @@ import type { Scalar, Tensor, Variable } from '@kdlab/engine';
 import { parseOptions } from '@kdlab/backbones';
 import { createAdapter, type Adapter } from './adapter';
 import { auxiliaryOf, extraTapsOf, type AuxiliaryNetwork } from './auxiliary';
-import { createLoss, type DistillLoss } from './loss';
+import { createLoss, type DistillLoss, type LossContext } from './loss';
 import type { Taps } from './taps';
 
 export const OUTPUT = 'output';
@@ -149,9 +149,12 @@ export class DistillationObjective {
     return this.terms.map((t) => t.spec.name);
   }
 
-  /** Weighted total and each term's unweighted value. The caller owns the returned scalars. */
-  compute(student: Taps, teacher: Taps | null, target: Tensor): { total: Scalar; terms: Record<string, Scalar> } {
-    const context = { student, teacher, target };
+  /**
+   * Weighted total and each term's unweighted value. The caller owns the returned scalars.
+   * `extra` adds to every loss's context (the batch input, the teacher as a function).
+   */
+  compute(student: Taps, teacher: Taps | null, target: Tensor, extra: Pick<LossContext, 'input' | 'teacherAt'> = {}): { total: Scalar; terms: Record<string, Scalar> } {
+    const context: LossContext = { ...extra, student, teacher, target };
     const terms: Record<string, Scalar> = {};
     let total: Scalar | null = null;
     for (const { spec, loss, adapter } of this.terms) {

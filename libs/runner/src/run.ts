@@ -113,7 +113,9 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
       const configDir = path.dirname(path.resolve(run.source.split(' + ')[0]));
       teacher = await resolveTeacher(run, cacheDir, configDir, async (teacherRun, runsDir) => {
         log(`training the teacher (${teacherRun.config.name}); cached for later runs`);
-        const r = await executeRun(teacherRun, { ...opts, runsDir, resume: true, fresh: false, evaluate: false, instance, signals });
+        // The student's task instance serves the teacher unless the teacher trains on other data (teacher.train.data).
+        const shared = config.teacher?.train?.data ? undefined : instance;
+        const r = await executeRun(teacherRun, { ...opts, runsDir, resume: true, fresh: false, evaluate: false, instance: shared, signals });
         return { finalDir: path.join(r.runDir, FINAL) };
       });
       models.push(teacher.model);

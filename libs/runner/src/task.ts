@@ -9,6 +9,11 @@ import type { ModelSpec } from './config/schema';
 export interface Batch {
   input: Tensor;
   target: Tensor;
+  /**
+   * What the teacher sees instead of `input`, when it differs (a privileged teacher, e.g. CT's
+   * TSC-Net teacher fed the normal-dose image while the student gets the low-dose one).
+   */
+  teacherInput?: Tensor;
 }
 
 /** A seeded, resumable stream of batches: its state goes into every checkpoint. */

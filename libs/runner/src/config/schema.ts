@@ -71,6 +71,11 @@ export const teacherTrainSchema = z
     loss: lossSpecSchema.default({ kind: 'l1' }),
     optim: optimSchema,
     train: trainSchema,
+    /**
+     * Fields of `config.data` that differ for the teacher's own training run (merged over it), e.g.
+     * CT's TSC-Net teacher learning the normal-dose -> normal-dose pathway: `{ input: ndct }`.
+     */
+    data: z.record(z.unknown()).optional(),
   })
   .strict();
 

@@ -104,16 +104,18 @@ export class TrainingLoop {
   }
 
   private oneStep(): Record<string, number> {
-    const { input, target } = this.p.stream.next();
+    const { input, target, teacherInput } = this.p.stream.next();
     this.aux.begin(this.step);
-    const teacherTaps = this.p.teacher ? tf.tidy(() => this.p.teacher!.forward(input, false) as unknown as TensorContainer) as unknown as Taps : null;
+    const teacherTaps = this.p.teacher ? tf.tidy(() => this.p.teacher!.forward(teacherInput ?? input, false) as unknown as TensorContainer) as unknown as Taps : null;
+    // The frozen teacher as a function, for losses that use it as a fixed encoder (LossContext.teacherAt).
+    const teacherAt = this.p.teacher ? (x: Tensor) => this.p.teacher!.forward(x, false) : undefined;
     let terms: Record<string, Scalar> = {};
     const kept: { total?: Scalar } = {};
     const optimized = this.optimizer.optimizer.minimize(
       () => {
         const studentTaps = this.p.student.forward(input, true);
         this.aux.keep(studentTaps);
-        const out = this.p.objective.compute(studentTaps, teacherTaps, target);
+        const out = this.p.objective.compute(studentTaps, teacherTaps, target, { input, teacherAt });
         // Keep the per-term scalars and the total past minimize()'s tidy so they can be logged.
         terms = Object.fromEntries(Object.entries(out.terms).map(([k, v]) => [k, tf.keep(v)]));
         kept.total = tf.keep(out.total);
@@ -127,7 +129,7 @@ export class TrainingLoop {
     const values: Record<string, number> = { [METRIC.loss]: total.dataSync()[0] };
     for (const [k, v] of Object.entries(terms)) values[METRIC.term(k)] = v.dataSync()[0];
     Object.assign(values, this.aux.update(teacherTaps, target));
-    tf.dispose([total, input, target, ...Object.values(terms)]);
+    tf.dispose([total, input, target, ...(teacherInput ? [teacherInput] : []), ...Object.values(terms)]);
     if (teacherTaps) tf.dispose(teacherTaps as unknown as TensorContainer);
     return values;
   }

@@ -32,7 +32,7 @@ export function teacherTrainingConfig(config: RunConfig & { name: string }, hash
     method: 'teacher-training',
     task: config.task,
     seed: t.train.seed,
-    data: config.data,
+    data: teacherData(config),
     eval: config.eval,
     student: { model: t.model },
     kd: { terms: [{ name: 'task', loss: t.train.loss, weight: 1, student: 'output', teacher: 'target' }] },
@@ -42,9 +42,15 @@ export function teacherTrainingConfig(config: RunConfig & { name: string }, hash
   };
 }
 
+/** The data the teacher trains on: config.data with teacher.train.data merged over it. */
+export function teacherData(config: RunConfig): Record<string, unknown> {
+  const override = config.teacher?.train?.data;
+  return override ? { ...config.data, ...override } : config.data;
+}
+
 export function teacherHash(config: RunConfig): string {
   const t = config.teacher!;
-  return configHash({ task: config.task, data: config.data, model: t.model, train: t.train });
+  return configHash({ task: config.task, data: teacherData(config), model: t.model, train: t.train });
 }
 
 export type TrainTeacher = (teacherRun: ResolvedRun, runsDir: string) => Promise<{ finalDir: string }>;
