@@ -65,7 +65,7 @@ describe('eeg-mi task', () => {
     expect(res.metrics['eval/S001-test/accuracy']).toBeCloseTo(share, 10);
     expect(res.metrics['eval/S001-test/kappa']).toBe(0);
     expect(instance.tags['kdlab.protocol']).toBe('within-subject cross-run, fold 1: train R04+R06, validate R12+R14, test R08+R10');
-    expect(instance.datasets()[0]).toMatchObject({ name: 'eegmmidb-S001', files: 6 });
+    expect(instance.datasets()[0]).toMatchObject({ name: 'eegmmidb-S001', files: 28 });
   });
 
   it('distils a 64-electrode teacher into a headphone student through the runner', async () => {
