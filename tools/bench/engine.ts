@@ -13,7 +13,7 @@ import type { Scalar, Tensor4D } from '@kdlab/engine';
 
 export const description = 'EDSR-baseline x4 training step and inference: tfjs tensorflow backend vs PyTorch CPU';
 
-interface Options { rounds: number; steps: number; python: string; threads: number }
+interface Options { rounds: number; steps: number; python: string; threads: number; device: 'cpu' | 'gpu' }
 
 const BATCH = 16;
 const LR_PATCH = 48;
@@ -59,7 +59,7 @@ class TorchWorker {
 
   static async start(python: string, threads: number): Promise<{ worker: TorchWorker; hello: Record<string, unknown> }> {
     const script = path.join(__dirname, 'engine_torch.py');
-    const proc = spawn(python, [script], { env: torchEnv(threads) });
+    const proc = spawn(python, [script], { env: { ...torchEnv(threads), KDLAB_BENCH_DEVICE: process.env.KDLAB_BACKEND === 'tensorflow-gpu' ? 'cuda' : 'cpu' } });
     proc.stderr.on('data', (b) => process.stderr.write(`[torch] ${b}`));
     const worker = new TorchWorker(proc);
     const first = await worker.lines.next();
@@ -81,25 +81,44 @@ class TorchWorker {
 }
 
 function parse(args: string[]): Options {
-  const opts: Options = { rounds: 5, steps: 3, python: process.env.KDLAB_BENCH_PYTHON ?? '/usr/bin/python3', threads: 2 };
+  const opts: Options = { rounds: 5, steps: 3, python: process.env.KDLAB_BENCH_PYTHON ?? '/usr/bin/python3', threads: 2, device: 'cpu' };
   for (let i = 0; i < args.length; i += 2) {
     const [k, v] = [args[i], args[i + 1]];
     if (k === '--rounds') opts.rounds = Number(v);
     else if (k === '--steps') opts.steps = Number(v);
     else if (k === '--python') opts.python = v;
     else if (k === '--threads') opts.threads = Number(v);
-    else throw new Error(`bench engine: unknown option ${k} (known: --rounds, --steps, --python, --threads)`);
+    else if (k === '--device') {
+      if (v !== 'cpu' && v !== 'gpu') throw new Error(`bench engine: --device ${v}: expected cpu or gpu`);
+      opts.device = v;
+    } else throw new Error(`bench engine: unknown option ${k} (known: --rounds, --steps, --python, --threads, --device)`);
   }
   return opts;
 }
 
-function torchAvailable(python: string): boolean {
-  return spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+function torchAvailable(python: string, cuda: boolean): boolean {
+  const probe = cuda ? 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 3)' : 'import torch';
+  return spawnSync(python, ['-c', probe], { stdio: 'ignore' }).status === 0;
+}
+
+/** --device gpu: tfjs-node-gpu against PyTorch on the same CUDA device; both must be there (nothing is installed here). */
+async function checkGpu(python: string): Promise<void> {
+  const { cudaDevicePresent, gpuBindingBuilt, GPU_INSTALL_HINT } = await import('@kdlab/engine/src/backend');
+  if (!cudaDevicePresent()) throw new Error('bench engine --device gpu: no CUDA device is visible (/dev/nvidia0); `npm run test:gpu` checks the GPU build on the CPU');
+  if (!gpuBindingBuilt()) throw new Error(`bench engine --device gpu: @tensorflow/tfjs-node-gpu is not built. ${GPU_INSTALL_HINT}`);
+  if (!torchAvailable(python, true)) {
+    throw new Error(
+      `bench engine --device gpu: PyTorch at ${python} cannot see a CUDA device. The benchmark installs nothing itself: create a venv, ` +
+        '`pip install torch` there (PyPI\'s Linux wheels of torch are CUDA 12 builds) and pass --python <venv>/bin/python (or KDLAB_BENCH_PYTHON).',
+    );
+  }
+  process.env.KDLAB_BACKEND = 'tensorflow-gpu';
 }
 
 export async function run(args: string[]): Promise<void> {
   const opts = parse(args);
-  if (!torchAvailable(opts.python)) {
+  if (opts.device === 'gpu') await checkGpu(opts.python);
+  if (!torchAvailable(opts.python, false)) {
     throw new Error(
       `PyTorch is not importable by ${opts.python}. The benchmark installs nothing itself; install PyTorch for the CPU, ` +
         "e.g. Debian's `apt-get install python3-torch` (then the default /usr/bin/python3 works) or a CPU wheel with pip, " +
@@ -144,7 +163,8 @@ export async function run(args: string[]): Promise<void> {
   console.log(`model: EDSR-baseline x${SCALE}, ${countParams(model).toLocaleString('en-US')} params (PyTorch: ${Number(hello.params).toLocaleString('en-US')})`);
   console.log(`train step: batch ${BATCH} of ${LR_PATCH}x${LR_PATCH} LR, L1 + Adam; ${(trainFlops / 1e9).toFixed(1)} GFLOP per step (3 x forward)`);
   console.log(`tfjs: backend ${info.backend}, TensorFlow ${info.versions['tensorflow-c'] ?? '?'}, tfjs-node ${info.versions['tfjs-node'] ?? '?'}, threads ${process.env.TF_NUM_INTRAOP_THREADS}`);
-  console.log(`pytorch: ${hello.torch}, threads ${hello.threads}, mkldnn ${hello.mkldnn}, channels_last ${hello.channels_last}, allocator ${hello.allocator}`);
+  console.log(`pytorch: ${hello.torch}, device ${hello.device}, threads ${hello.threads}, mkldnn ${hello.mkldnn}, channels_last ${hello.channels_last}, allocator ${hello.allocator}`);
+  if (info.gpu) console.log(`tfjs device: ${info.gpu.devices.map((d) => d.name).join(', ') || 'none'}; CUDA ${info.gpu.cuda}, cuDNN ${info.gpu.cudnn}`);
 
   // Warm-up: first steps build kernels, Adam slots and allocator pools.
   tfTrain(2);

@@ -50,12 +50,15 @@ def main():
     torch.manual_seed(0)
     channels_last = os.environ.get("KDLAB_BENCH_TORCH_CHANNELS_LAST", "0") == "1"
     fmt = torch.channels_last if channels_last else torch.contiguous_format
-    model = EDSRBaseline().to(memory_format=fmt)
+    # KDLAB_BENCH_DEVICE=cuda for `kdlab bench engine --device gpu`; .item() synchronises, so the
+    # timings below hold on the GPU too.
+    device = os.environ.get("KDLAB_BENCH_DEVICE", "cpu")
+    model = EDSRBaseline().to(device=device, memory_format=fmt)
     opt = torch.optim.Adam(model.parameters(), lr=1e-4)
     batch = int(os.environ.get("KDLAB_BENCH_BATCH", "16"))
-    lr = torch.rand(batch, 3, 48, 48).contiguous(memory_format=fmt)
-    hr = torch.rand(batch, 3, 192, 192).contiguous(memory_format=fmt)
-    img = torch.rand(1, 3, 256, 256).contiguous(memory_format=fmt)
+    lr = torch.rand(batch, 3, 48, 48, device=device).contiguous(memory_format=fmt)
+    hr = torch.rand(batch, 3, 192, 192, device=device).contiguous(memory_format=fmt)
+    img = torch.rand(1, 3, 256, 256, device=device).contiguous(memory_format=fmt)
 
     def step():
         opt.zero_grad(set_to_none=True)
@@ -78,6 +81,7 @@ def main():
             % (os.environ.get("MALLOC_MMAP_THRESHOLD_", "default"), os.environ.get("MALLOC_TRIM_THRESHOLD_", "default"))
         ),
         "params": sum(p.numel() for p in model.parameters()),
+        "device": torch.cuda.get_device_name(0) if device == "cuda" else "cpu",
     }
     print(json.dumps({"hello": hello}), flush=True)
     for line in sys.stdin:
