@@ -94,6 +94,14 @@ def main():
     pred[3:9, 3:9] = True
     pred[0:2, 20:24] = True
     cases.append(('unmatched', pred, truth))
+    # Many unmatched fragments against one gland (more unmatched objects than glands).
+    truth = np.zeros((24, 40), bool)
+    truth[4:16, 4:18] = True
+    pred = np.zeros_like(truth)
+    pred[5:15, 6:18] = True
+    for (y, x) in [(2, 25), (8, 30), (14, 36), (20, 22), (21, 4), (1, 38)]:
+        pred[y:y + 2, x:x + 2] = True
+    cases.append(('fragments', pred, truth))
     out = []
     for name, pred, truth in cases:
         d, hd = object_metrics(pred.astype(np.uint8), truth.astype(np.uint8))

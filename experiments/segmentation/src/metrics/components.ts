@@ -14,6 +14,23 @@ export interface Components {
   first: number[];
 }
 
+const pixelLists = new WeakMap<Components, Int32Array[]>();
+
+/** The pixel indices of object k (1-based), in raster order (built once per labelling). */
+export function pixelsOf(c: Components, k: number): Int32Array {
+  let lists = pixelLists.get(c);
+  if (!lists) {
+    lists = c.area.map((a) => new Int32Array(a));
+    const fill = new Int32Array(c.count);
+    for (let p = 0; p < c.labels.length; p++) {
+      const l = c.labels[p];
+      if (l) lists[l - 1][fill[l - 1]++] = p;
+    }
+    pixelLists.set(c, lists);
+  }
+  return lists[k - 1];
+}
+
 export function label8(mask: Uint8Array, height: number, width: number): Components {
   if (mask.length !== height * width) throw new Error(`label8: mask has ${mask.length} pixels, expected ${height}x${width}`);
   const provisional = new Int32Array(mask.length);

@@ -14,7 +14,7 @@
 // lower label; when only one side has objects, Dice_obj = 0 and H_obj = the image
 // diagonal; when neither has, Dice_obj = 1 and H_obj = 0.
 import { label8, type Components } from './components';
-import { hausdorffLowerBound, objectHausdorff } from './hausdorff';
+import { hausdorffLowerBounds, objectHausdorff } from './hausdorff';
 
 /** overlap.get(g * (nS + 1) + s) = pixels in G_g and S_s. */
 function overlaps(g: Components, s: Components): Map<number, number> {
@@ -45,12 +45,12 @@ function bestMatches(from: Components, to: Components, ov: Map<number, number>, 
   return best;
 }
 
-/** The nearest object of `to` from object i of `from` in Hausdorff distance (exact; bounding-box lower bounds prune). */
-function nearestHausdorff(from: Components, i: number, to: Components): number {
-  const order = Array.from({ length: to.count }, (_, k) => ({ j: k + 1, lb: hausdorffLowerBound(from, i, to, k + 1) })).sort((a, b) => a.lb - b.lb);
+/** The smallest Hausdorff distance from object i of `from` to an object of `to` (exact; lower bounds prune). */
+function nearestHausdorff(from: Components, i: number, to: Components, lb: number[]): number {
+  const order = lb.map((bound, k) => ({ j: k + 1, bound })).sort((x, y) => x.bound - y.bound);
   let best = Infinity;
-  for (const { j, lb } of order) {
-    if (lb >= best) break;
+  for (const { j, bound } of order) {
+    if (bound >= best) break;
     best = Math.min(best, objectHausdorff(from, i, to, j));
   }
   return best;
@@ -73,6 +73,8 @@ export function objectMetrics(pred: Uint8Array, truth: Uint8Array, height: numbe
   const side = (from: Components, to: Components, fromIsG: boolean) => {
     const total = from.area.reduce((a, b) => a + b, 0);
     const matches = bestMatches(from, to, ov, fromIsG);
+    const unmatched = matches.flatMap((m, k) => (m.match ? [] : [k + 1]));
+    const bounds = unmatched.length > 0 ? hausdorffLowerBounds(from, unmatched, to) : new Map<number, number[]>();
     let dice = 0;
     let haus = 0;
     matches.forEach(({ match, overlap }, k) => {
@@ -81,7 +83,7 @@ export function objectMetrics(pred: Uint8Array, truth: Uint8Array, height: numbe
         dice += (weight * 2 * overlap) / (from.area[k] + to.area[match - 1]);
         haus += weight * objectHausdorff(from, k + 1, to, match);
       } else {
-        haus += weight * nearestHausdorff(from, k + 1, to);
+        haus += weight * nearestHausdorff(from, k + 1, to, bounds.get(k + 1)!);
       }
     });
     return { dice, haus };
