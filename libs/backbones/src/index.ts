@@ -56,3 +56,6 @@ export { XCorr, xcorr, type XCorrArgs } from './archs/tracking/xcorr';
 // Deformable convolution v1 (layers/deform-conv.ts; added for CT's dynamic enhancement module, for
 // reuse by reference-based SR): inputs [features, offsets [N, H, W, 2k²]], bilinear sampling.
 export { DeformConv2D, bilinearGather, type DeformConv2DArgs } from './layers/deform-conv';
+// CT denoisers (archs/ct/, added for experiments/ct-denoising): redcnn (presets redcnn-tiny,
+// redcnn-tiny-dem) with TSC-Net's dynamic enhancement module (attention + DeformConv2D). Input and
+// output [N, H, W, 1]; taps 'enc1'..'enc5', 'bottleneck', 'dec1'..'dec4', 'output', 'dem.*'.
