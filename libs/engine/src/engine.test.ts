@@ -92,7 +92,7 @@ describe('backend selection', () => {
     expect(info.backend).toBe('tensorflow-gpu');
     expect(info.gpu).toBeDefined();
     expect(Array.isArray(info.gpu!.devices)).toBe(true);
-    expect(engineInfo(engine).gpu).toBeUndefined();
+    expect(engineInfo({ ...engine, provider: '@tensorflow/tfjs-node' }).gpu).toBeUndefined();
   });
 
   it('reads nvidia-smi rows', () => {
