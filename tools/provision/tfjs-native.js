@@ -221,6 +221,9 @@ function main() {
   }
   if (!addonLoads(pkg)) fail(`the addon was built but ${FLAVOUR.pkg} still does not load; see the output above`);
   log(`${GPU ? 'tensorflow-gpu' : 'tensorflow'} backend ready (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  if (GPU && !fs.existsSync('/dev/nvidia0')) {
+    log('no NVIDIA driver or device here (/dev/nvidia0): the GPU build runs every op on the CPU until one is installed (`npm run test:gpu` checks the build meanwhile)');
+  }
 }
 
 main();
