@@ -7,7 +7,10 @@ export type ClassificationDataset = (typeof DATASETS)[number];
 export const clsDataSchema = z
   .object({
     dataset: z.enum(DATASETS),
-    /** Train on the first N images of each class only (a balanced subset, the same for every seed). */
+    /**
+     * Train on the first N images of each class only (a balanced subset, the same for every seed).
+     * The validation split (datasets/<dataset>-val.json) is always left out first.
+     */
     trainPerClass: z.number().int().positive().optional(),
     batch: z.number().int().positive(),
     augment: z
@@ -24,6 +27,11 @@ export const clsDataSchema = z
 /** `config.eval` of the `classification` task. */
 export const clsEvalSchema = z
   .object({
+    /**
+     * What `evaluate` scores: the test split (tables) or the dataset's validation split, 5,000
+     * training images that are never trained on (datasets/<dataset>-val.json; selection runs).
+     */
+    split: z.enum(['test', 'val']).default('test'),
     /** Evaluate on the first N test images of each class only (quick runs); the whole test split by default. */
     testPerClass: z.number().int().positive().optional(),
     batch: z.number().int().positive().default(500),

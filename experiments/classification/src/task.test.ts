@@ -34,7 +34,7 @@ describe('classification task', () => {
   });
 
   it('a constant prediction scores exactly 1/10 on a balanced test subset; a 2-peer output is split into peers', async () => {
-    const instance = await classificationTask.create(classificationTask.dataSchema.parse({ dataset: 'cifar10', trainPerClass: 2, batch: 4 }), { testPerClass: 7, batch: 16 });
+    const instance = await classificationTask.create(classificationTask.dataSchema.parse({ dataset: 'cifar10', trainPerClass: 2, batch: 4 }), { split: 'test', testPerClass: 7, batch: 16 });
     expect(instance.tags['kdlab.test_images']).toBe('70');
     const always = (k: number, peers = 1) => ({ kind: 'model' as const, predict: (x: Tensor) => tf.oneHot(tf.fill([x.shape[0]], k, 'int32'), 10).tile([1, peers]).toFloat() });
     const single = await instance.evaluate(always(3));

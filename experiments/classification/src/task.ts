@@ -2,13 +2,15 @@
 // subset when asked, the standard augmentation (random crop with zero
 // padding, horizontal flip), per-channel normalisation with statistics of the
 // training images used, one-hot targets; evaluation is top-1 accuracy on the
-// test split (or its first N images per class).
+// test split (or its first N images per class), or on the validation split carved
+// from the training images (eval.split: val), which is never trained on.
 import { tf } from '@kdlab/engine';
 import type { Rng, Tensor } from '@kdlab/engine';
 import type { BatchStream, EvalResult, Predictor, Task, TaskInstance } from '@kdlab/runner';
 import { countBatch, emptyCounts, peersOf, type AccuracyCounts } from './accuracy';
 import { ClassificationBatches } from './data/batch-stream';
-import { balancedSubset, type LabelledImages } from './data/labelled-images';
+import { balancedSubset, splitOff, type LabelledImages } from './data/labelled-images';
+import { heldOutIndices } from './data/val-split';
 import { loadSplit, type LoadedSplit } from './data/load';
 import { channelStats, normaliseInto, type ChannelStats } from './data/normalise';
 import { CLS_CONVENTION, ENSEMBLE_METRIC, PER_CLASS_FILE, clsMetricKey, peerMetric } from './naming';
@@ -22,19 +24,35 @@ export class ClassificationTaskInstance implements TaskInstance {
   readonly test: LabelledImages;
   readonly stats: ChannelStats;
   private readonly provenance: LoadedSplit['provenance'][];
+  /** Dataset name in metric keys: the dataset ('cifar10') or its validation split ('cifar10-val'). */
+  private readonly evalName: string;
 
   constructor(private readonly data: ClsData, private readonly evalCfg: ClsEval, log?: (line: string) => void) {
     const train = loadSplit(data.dataset, 'train', log);
-    const test = loadSplit(data.dataset, 'test', log);
-    this.provenance = [train.provenance, ...(test.provenance.name === train.provenance.name ? [] : [test.provenance])];
-    this.train = data.trainPerClass ? balancedSubset(train, data.trainPerClass) : train;
-    this.test = evalCfg.testPerClass ? balancedSubset(test, evalCfg.testPerClass) : test;
+    // The validation split is carved from the training split and never trained on.
+    const heldOut = heldOutIndices(data.dataset, train);
+    const { rest, held } = splitOff(train, heldOut.indices);
+    const provenance = [train.provenance, heldOut.provenance];
+    let test: LabelledImages;
+    if (evalCfg.split === 'val') {
+      test = held;
+    } else {
+      const t = loadSplit(data.dataset, 'test', log);
+      if (t.provenance.name !== train.provenance.name) provenance.push(t.provenance);
+      test = evalCfg.testPerClass ? balancedSubset(t, evalCfg.testPerClass) : t;
+    }
+    this.provenance = provenance;
+    this.evalName = evalCfg.split === 'val' ? heldOut.provenance.name : data.dataset;
+    this.train = data.trainPerClass ? balancedSubset(rest, data.trainPerClass) : rest;
+    this.test = test;
     this.stats = channelStats(this.train);
     this.flopsInputHw = [train.height, train.width];
     this.tags = {
       'kdlab.dataset': data.dataset,
       'kdlab.train_images': String(this.train.labels.length),
       'kdlab.test_images': String(this.test.labels.length),
+      'kdlab.val_data': heldOut.provenance.name,
+      'kdlab.eval_split': evalCfg.split === 'val' ? `val: ${heldOut.provenance.name}` : `test: ${data.dataset}`,
       'kdlab.metric_convention': CLS_CONVENTION,
     };
   }
@@ -69,7 +87,7 @@ export class ClassificationTaskInstance implements TaskInstance {
       logits.dispose();
       onProgress?.(from + n, total);
     }
-    return accuracyResult(this.data.dataset, counts!, this.test.classes);
+    return accuracyResult(this.evalName, counts!, this.test.classes);
   }
 
   dispose(): void {

@@ -22,6 +22,12 @@ export const srDataSchema = z
     batch: z.number().int().positive(),
     augment: z.boolean().default(true),
     test: datasetList,
+    /**
+     * Validation splits carved from the training data (manifests with `heldOutOf`, e.g.
+     * T91-BSD200-val): their images are left out of training (matched by sha256), and
+     * `eval.split: val` scores them instead of the test sets. Hyper-parameters are chosen there.
+     */
+    val: datasetList.optional(),
     degradation: z.literal(SR_DEGRADATION).default(SR_DEGRADATION),
   })
   .strict();
@@ -32,6 +38,8 @@ export const srEvalSchema = z
     channel: z.enum(['y', 'rgb']).default('y'),
     /** Border pixels ignored; 'scale' (the default) crops `scale` pixels. */
     crop: z.union([z.number().int().nonnegative(), z.literal('scale')]).default('scale'),
+    /** What `evaluate` scores: the test sets (tables) or the validation splits of data.val (selection). */
+    split: z.enum(['test', 'val']).default('test'),
     /** Evaluate only the first N images of each test set (tiny test runs). */
     limit: z.number().int().positive().optional(),
   })

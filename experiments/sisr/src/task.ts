@@ -3,7 +3,7 @@
 // default) per test set. Baseline: 'bicubic' (MATLAB bicubic upscaling).
 import { tf } from '@kdlab/engine';
 import type { Rng, Tensor, Tensor3D, Tensor4D } from '@kdlab/engine';
-import { PatchSampler, imageToTensor, imresizeBicubic, loadSrPairs, tensorToImage, verifyDataset, type Image, type SrPair } from '@kdlab/data';
+import { PatchSampler, imageToTensor, imresizeBicubic, loadManifest, loadSrPairs, tensorToImage, verifyDataset, type Image, type SrPair } from '@kdlab/data';
 import { evaluatePairs, SR_CONVENTION } from '@kdlab/metrics';
 import type { BatchStream, EvalResult, Predictor, Task, TaskInstance } from '@kdlab/runner';
 import { srDataSchema, srEvalSchema, type SrData, type SrEval } from './schema';
@@ -39,22 +39,44 @@ function checksumOf(dataset: string): ReturnType<typeof verifyDataset> {
   return checksumCache.get(dataset)!;
 }
 
+/** sha256 of every image of the validation splits `names`; each must be a manifest carved from training data. */
+function heldOutSha256s(names: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const name of names) {
+    const m = loadManifest(name);
+    if (!m.heldOutOf) throw new Error(`sr task: config.data.val names ${name}, which is not a validation split (its manifest datasets/${name}.json has no heldOutOf)`);
+    for (const f of m.files) out.add(f.sha256);
+  }
+  return out;
+}
+
 class SrTaskInstance implements TaskInstance {
   readonly baselines = ['bicubic'] as const;
   readonly flopsInputHw: [number, number];
   readonly tags: Record<string, string>;
-  private readonly trainPairs: SrPair[];
+  /** The training pairs after `trainLimit` and without the validation images. */
+  readonly trainPairs: SrPair[];
 
   constructor(private readonly data: SrData, private readonly evalCfg: SrEval) {
-    const pairs = data.train.flatMap((name) => pairsOf(name, data.scale));
+    // Validation images never reach training, whichever training set holds them (matched by content).
+    const heldOut = heldOutSha256s(data.val ?? []);
+    const pairs = data.train.flatMap((name) => pairsOf(name, data.scale)).filter((p) => !heldOut.has(p.sha256));
     this.trainPairs = data.trainLimit ? pairs.slice(0, data.trainLimit) : pairs;
+    if (this.trainPairs.length === 0) throw new Error(`sr task: no training images left in ${data.train.join('+')} after leaving out ${(data.val ?? []).join('+')}`);
     // FLOPs at the LR size of a 1280x720 output, the convention of SR papers.
     this.flopsInputHw = [Math.round(720 / data.scale), Math.round(1280 / data.scale)];
-    this.tags = { 'kdlab.scale': String(data.scale), 'kdlab.train_data': data.train.join('+'), 'kdlab.metric_convention': `${SR_CONVENTION} (here: channel ${evalCfg.channel}, crop ${evalCfg.crop})` };
+    this.tags = {
+      'kdlab.scale': String(data.scale),
+      'kdlab.train_data': data.train.join('+'),
+      'kdlab.train_images': String(this.trainPairs.length),
+      'kdlab.metric_convention': `${SR_CONVENTION} (here: channel ${evalCfg.channel}, crop ${evalCfg.crop})`,
+      'kdlab.eval_split': evalCfg.split === 'val' ? `val: ${data.val!.join('+')}` : `test: ${data.test.join('+')}`,
+    };
+    if (data.val) this.tags['kdlab.val_data'] = data.val.join('+');
   }
 
   datasets() {
-    return [...new Set([...this.data.train, ...this.data.test])].map(checksumOf);
+    return [...new Set([...this.data.train, ...(this.data.val ?? []), ...this.data.test])].map(checksumOf);
   }
 
   trainStream(rng: Rng): BatchStream {
@@ -71,7 +93,8 @@ class SrTaskInstance implements TaskInstance {
   }
 
   async evaluate(predictor: Predictor, onProgress?: (done: number, total: number) => void): Promise<EvalResult> {
-    const { scale, test } = this.data;
+    const { scale } = this.data;
+    const test = this.evalCfg.split === 'val' ? this.data.val! : this.data.test;
     const opts = { channel: this.evalCfg.channel, crop: this.evalCfg.crop === 'scale' ? scale : this.evalCfg.crop };
     const sets = test.map((name) => {
       const pairs = pairsOf(name, scale);
@@ -112,6 +135,7 @@ export const srTask: Task<SrData, SrEval> = {
     return { ...spec, scale: data.scale };
   },
   async create(data, evalCfg) {
+    if (evalCfg.split === 'val' && !data.val) throw new Error("sr task: config.eval.split is 'val' but config.data.val names no validation split (e.g. [T91-BSD200-val])");
     return new SrTaskInstance(data, evalCfg);
   },
 };

@@ -37,6 +37,21 @@ export const DatasetManifestSchema = z.object({
   archives: z.array(ManifestArchiveSchema).optional(),
   archivesNote: z.string().optional(),
   notes: z.array(z.string()).optional(),
+  /**
+   * A validation split carved from training data: the datasets it is held out of, and the rule
+   * that chose it. Loaders of those datasets leave these items out of training. For a dataset kept
+   * in one file (IDX), `indices` are the held-out items (0-based) and `itemsSha256` the sha256 of
+   * their bytes (image then label, in index order), so the subset itself is checksummed.
+   */
+  heldOutOf: z
+    .object({
+      datasets: z.array(z.string().min(1)).min(1),
+      rule: z.string().min(1),
+      indices: z.array(z.number().int().nonnegative()).optional(),
+      itemsSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256').optional(),
+    })
+    .strict()
+    .optional(),
 });
 
 export type ManifestFile = z.infer<typeof ManifestFileSchema>;

@@ -15,6 +15,9 @@ import { checkFile, readFileNamed } from './verify';
 export interface SrPair {
   /** File stem, e.g. 'baby'. */
   name: string;
+  /** The HR file's path relative to its manifest's root (e.g. 'T91/t1.png') and its sha256. */
+  file: string;
+  sha256: string;
   hr: Image;
   lr: Image;
 }
@@ -65,7 +68,7 @@ function loadOne(dataset: string, scale: number, opts: LoadSrPairsOptions): SrPa
       lr = imresizeBicubic(hr, 1 / scale);
       writeImage(cached, lr);
     }
-    return { name: stem(file), hr, lr };
+    return { name: stem(file), file: entry.path, sha256: digest, hr, lr };
   });
 }
 

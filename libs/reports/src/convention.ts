@@ -42,6 +42,8 @@ export const METRIC = { params: 'model/params', flops: 'model/flops', trainPrefi
 export const SELECTIONS: Record<string, string> = {
   'last-epoch': 'the checkpoint of the last epoch',
   'best-on-validation': 'the checkpoint with the best validation score',
+  'last-step': 'the model after the last training step',
+  'last-step, hparams on val': 'the model after the last training step; hyper-parameters chosen on a validation split carved from the training data, never on a test set',
 };
 
 export interface EvalKey {

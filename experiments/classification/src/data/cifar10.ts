@@ -36,6 +36,8 @@ interface CacheHeader {
 
 export interface Cifar10 extends LabelledImages {
   split: Cifar10Split;
+  /** Each image's file, relative to the split folder ('airplane/0000.jpg'), in image order. */
+  paths: string[];
   provenance: { name: string; files: number; sha256: string };
 }
 
@@ -130,7 +132,7 @@ export function loadCifar10(split: Cifar10Split, opts: { cacheDir?: string; log?
     writeFileAtomic(`${base}.json`, `${JSON.stringify(header, null, 2)}\n`);
   }
   const data: Cifar10 = {
-    split, images, labels, height: 32, width: 32, channels: 3, classes: CIFAR10_CLASSES,
+    split, paths: files.map((f) => f.rel), images, labels, height: 32, width: 32, channels: 3, classes: CIFAR10_CLASSES,
     provenance: { name: `cifar10-${split}`, files: header.count, sha256: header.contentSha256 },
   };
   assertLabelledImages(data, `${base}.bin`);

@@ -44,3 +44,21 @@ export function balancedSubset(d: LabelledImages, perClass: number): LabelledIma
   keep.forEach((src, dst) => images.set(d.images.subarray(src * per, (src + 1) * per), dst * per));
   return { ...d, images, labels: Uint8Array.from(keep.map((i) => d.labels[i])) };
 }
+
+/** Splits off the images at `indices` (sorted, distinct): `held` keeps their order, `rest` the others'. */
+export function splitOff(d: LabelledImages, indices: readonly number[]): { rest: LabelledImages; held: LabelledImages } {
+  const per = d.height * d.width * d.channels;
+  const take = new Uint8Array(d.labels.length);
+  for (const i of indices) {
+    if (!(i >= 0 && i < d.labels.length)) throw new Error(`splitOff: index ${i} is outside the ${d.labels.length} images`);
+    take[i] = 1;
+  }
+  const pick = (want: number): LabelledImages => {
+    const keep: number[] = [];
+    for (let i = 0; i < take.length; i++) if (take[i] === want) keep.push(i);
+    const images = new Uint8Array(keep.length * per);
+    keep.forEach((src, dst) => images.set(d.images.subarray(src * per, (src + 1) * per), dst * per));
+    return { ...d, images, labels: Uint8Array.from(keep.map((i) => d.labels[i])) };
+  };
+  return { rest: pick(0), held: pick(1) };
+}

@@ -6,6 +6,8 @@ import type { LabelledImages } from './labelled-images';
 
 export interface LoadedSplit extends LabelledImages {
   provenance: { name: string; files: number; sha256: string };
+  /** Each image's file relative to the split folder, for datasets stored one file per image. */
+  paths?: string[];
 }
 
 export function loadSplit(dataset: ClassificationDataset, split: 'train' | 'test', log?: (line: string) => void): LoadedSplit {
