@@ -9,11 +9,11 @@ Written from the references, not translated from the TypeScript:
           centred in n_fft), magnitude sqrt(clamp(re^2 + im^2, 1e-7)); per utterance the
           spectral convergence ||Y - X||_F / ||Y||_F and mean |log Y - log X|, averaged over
           resolutions, times the factors (0.5 each, MANNER's config), mean over the batch
-          (MANNER's src/stft_loss.py as released).
+          (MANNER's src/stft_loss.py as released); withL1 adds mean |s - t| (MANNER's L1 term).
   mvat    kdlab's stated reading of MV-AT (abstract-only): per view a width-free map
           (channel: mean_c A^2 of the channel branch [N,1,T,C]; global: the chunk attention
           [N,C,h,P,P] averaged over C and h; local: the gate [N,P,K,1]), flattened,
-          L2-normalised per utterance, mean squared difference.
+          L2-normalised per utterance, squared distance summed over positions, mean over utterances.
 """
 import json
 import os
@@ -58,7 +58,7 @@ def mvat(s, t, view):
         else:
             m = a
         return F.normalize(m.reshape(a.shape[0], -1), dim=1)
-    return (amap(s) - amap(t)).pow(2).mean()
+    return (amap(s) - amap(t)).pow(2).sum(1).mean()
 
 
 def case(spec, fn, s, t):
@@ -81,6 +81,8 @@ def main():
     y = rng.standard_normal((3, 200)) * 0.3
     spec = {'kind': 'mrstft', 'resolutions': [{'fft': f, 'hop': h, 'win': w} for f, h, w in small], 'factorSc': 0.3, 'factorMag': 0.7}
     cases.append(case(spec, lambda s, t: mrstft(s, t, small, 0.3, 0.7), x, y))
+    spec_l1 = {'kind': 'mrstft', 'resolutions': spec['resolutions'], 'withL1': True}
+    cases.append(case(spec_l1, lambda s, t: mrstft(s, t, small) + (s - t).abs().mean(), x, y))
 
     cases.append(case({'kind': 'mvat', 'view': 'channel'}, lambda s, t: mvat(s, t, 'channel'),
                       rng.standard_normal((2, 1, 40, 6)), rng.standard_normal((2, 1, 40, 10))))

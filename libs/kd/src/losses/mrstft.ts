@@ -6,7 +6,9 @@
 //   SC  = || |Y| - |X| ||_F / ||Y||_F            (per utterance)
 //   MAG = mean |log|Y| - log|X||                  (per utterance)
 //   L   = mean over the batch of (factorSc * mean_res SC + factorMag * mean_res MAG)
-// with factorSc = factorMag = 0.5 (MANNER's config.py). MANNER trains on L1 + this.
+// with factorSc = factorMag = 0.5 (MANNER's config.py). MANNER trains on L1 + this:
+// `withL1: true` adds mean |s - t| (one loss kind for the whole training objective, so
+// a teacher trained by the runner, which takes a single loss, uses it too).
 // Input: waveforms [N, 1, T, 1] (or [N, T]); T must exceed fft / 2 (reflect padding).
 // Deviation (also in the speech README): the released code adds the same loss on the
 // estimated noise (noisy - estimate vs noisy - clean), weighted by the clean/noise
@@ -45,7 +47,7 @@ export class MultiResolutionStftLoss extends DistillLoss {
   readonly name = 'mrstft';
   private readonly bases: { r: Resolution; re: Tensor; im: Tensor }[];
 
-  constructor(readonly resolutions: Resolution[], readonly factorSc: number, readonly factorMag: number) {
+  constructor(readonly resolutions: Resolution[], readonly factorSc: number, readonly factorMag: number, readonly withL1 = false) {
     super();
     this.bases = resolutions.map((r) => ({ r, ...basis(r) }));
   }
@@ -86,7 +88,8 @@ export class MultiResolutionStftLoss extends DistillLoss {
         mag = mag.add(ym.log().sub(xm.log()).abs().mean([1, 2]));
       }
       const k = this.bases.length;
-      return sc.div(k).mul(this.factorSc).add(mag.div(k).mul(this.factorMag)).mean() as Scalar;
+      const stft = sc.div(k).mul(this.factorSc).add(mag.div(k).mul(this.factorMag)).mean();
+      return (this.withL1 ? stft.add(x.sub(y).abs().mean()) : stft) as Scalar;
     });
   }
 
@@ -114,8 +117,9 @@ registerLoss(
       ]),
       factorSc: z.number().nonnegative().default(0.5),
       factorMag: z.number().nonnegative().default(0.5),
+      withL1: z.boolean().default(false),
     })
     .strict(),
-  (o) => new MultiResolutionStftLoss(o.resolutions, o.factorSc, o.factorMag),
+  (o) => new MultiResolutionStftLoss(o.resolutions, o.factorSc, o.factorMag, o.withL1),
   SOURCE,
 );

@@ -14,9 +14,12 @@
 //   view 'global': the attention over chunks, [N, C, heads, P, P]
 //       (tap '<block>.global.map'); map = its mean over channels and heads, [N, P, P].
 //   view 'local': the local gate, [N, P, K, 1] (tap '<block>.local.map'); map = the gate.
-// Normalisation and distance (the AT form of Zagoruyko & Komodakis 2017, as
-// ./at.ts): each map flattened per utterance and divided by its L2 norm;
-// L = mean over utterances and positions of (a_s - a_t)^2.
+// Normalisation and distance (the AT form of Zagoruyko & Komodakis 2017): each
+// map flattened per utterance and divided by its L2 norm; L = mean over
+// utterances of ||a_s - a_t||_2^2, summed over positions (not averaged as
+// ./at.ts does), so every view and block lies in [0, 4] whatever its size: a
+// global map has P^2 positions, a channel map T, and equal weights then mean
+// equal emphasis.
 // Widths: every map above averages out (or never had) the channel axis, so a
 // teacher and student of different widths compare directly, with no adapter;
 // they must share the segment length K and the time grid (same depth, kernel,
@@ -64,7 +67,7 @@ export class MultiViewAttentionTransferLoss extends DistillLoss {
       if (s.shape[0] !== t.shape[0] || s.shape[1] !== t.shape[1]) {
         throw new Error(`loss 'mvat' (${this.view} view): student map [${s.shape}] (from [${student.shape}]) and teacher map [${t.shape}] (from [${teacher.shape}]) differ; pair blocks of the same time grid and segment length`);
       }
-      return s.sub(t).square().mean() as Scalar;
+      return s.sub(t).square().sum(1).mean() as Scalar;
     });
   }
 }
@@ -74,7 +77,7 @@ export const MVAT_SOURCE: MethodSource = {
   reference: 'Shin, Park, Kim, Lee, Han, "Multi-View Attention Transfer for Efficient Speech Enhancement", Interspeech 2022, arXiv:2208.10367 (no code released)',
   deviations: [
     'maps chosen by kdlab: channel view = mean over channels of the squared channel-attended branch (a time profile); global view = the chunk-to-chunk attention averaged over channels and heads; local view = the local gate',
-    'normalisation and distance chosen by kdlab: per-utterance L2 normalisation, mean squared difference (the AT form)',
+    'normalisation and distance chosen by kdlab: per-utterance L2 normalisation, squared Euclidean distance summed over positions and averaged over utterances (the AT form)',
     'one term per attention block and view, with weights set in the method config',
   ],
 };
