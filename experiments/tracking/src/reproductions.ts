@@ -1,5 +1,5 @@
 // The visual-tracking reproductions `kdlab reproduce` knows. tracking-quick: the distilled
-// Siamese trackers table (SiamRPN teacher, students S1 thin and S2 thin + shallow, S1 + KD /
+// Siamese trackers table (the first box as a floor, SiamRPN teacher, students S1 thin and S2 thin + shallow, S1 + KD /
 // FitNet / teacher-student distillation / + knowledge sharing with S2), each row trained and
 // tracked once per leave-one-sequence-out fold (three sequences): a row's cell is the mean
 // over the three held-out sequences (got10k's overall score: the mean of per-sequence
@@ -11,7 +11,8 @@ import { METRICS } from './naming';
 const CONFIGS = 'experiments/tracking/configs';
 export const FOLDS = ['vot15_bag', 'otb_crossing', 'otb_human3'] as const;
 
-export const METHODS: { file: string; method: string; role: 'teacher' | 'student' }[] = [
+export const METHODS: { file: string; method: string; role: 'baseline' | 'teacher' | 'student' }[] = [
+  { file: 'first-box', method: 'first box (no tracking)', role: 'baseline' },
   { file: 'teacher', method: 'teacher (SiamRPN, AlexNet-style)', role: 'teacher' },
   { file: 'student', method: 'S1 (thin) alone', role: 'student' },
   { file: 'student-shallow', method: 'S2 (thin, shallow) alone', role: 'student' },

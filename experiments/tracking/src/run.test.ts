@@ -65,6 +65,14 @@ describe('siamese-tracking runs into a real MLflow server', () => {
     expect((await tracker.getMetricHistory(r.runId, 'train/share')).length).toBeGreaterThan(0);
   }, 300000);
 
+  it('the first-box baseline scores exactly the frozen first box', async () => {
+    const r = await run('first-box');
+    const pred = readBoxes(path.join(r.runDir, 'eval', 'otb_crossing.txt'));
+    expect(new Set(pred.map((b) => b.join(',')))).toEqual(new Set([pred[0].join(',')]));
+    expect(r.metrics[METRICS.successAuc]).toBeGreaterThanOrEqual(0);
+    expect(r.metrics[METRICS.fps]).toBeUndefined();
+  }, 120000);
+
   it('SiamFC trains and tracks through the same task', async () => {
     const r = await run('student', `data: { head: siamfc }
 kd:
@@ -88,9 +96,9 @@ kd:
 });
 
 describe('tracking-quick', () => {
-  it('every row resolves: 7 methods x 3 leave-one-sequence-out folds, each fold testing its own sequence', () => {
-    expect(trackingQuick.rows).toHaveLength(21);
-    expect(new Set(trackingQuick.rows.map((r) => r.method)).size).toBe(7);
+  it('every row resolves: 8 rows x 3 leave-one-sequence-out folds, each fold testing its own sequence', () => {
+    expect(trackingQuick.rows).toHaveLength(24);
+    expect(new Set(trackingQuick.rows.map((r) => r.method)).size).toBe(8);
     for (const row of trackingQuick.rows) {
       const resolved = resolveRun(row.files.map((f) => path.join(REPO, f)), { overrides: { seed: 0, name: `${row.name}-s0` } });
       expect(row.name.startsWith(`${(resolved.config.data as { test: string }).test}-`)).toBe(true);

@@ -20,7 +20,8 @@ import { trackSequence } from './tracker';
 export const megabytes = (params: number) => (params * 4) / 2 ** 20;
 
 class TrackingTaskInstance implements TaskInstance {
-  readonly baselines = [] as const;
+  /** 'first-box': the first frame's box repeated, i.e. no tracking (a floor for the scores). */
+  readonly baselines = ['first-box'] as const;
   readonly flopsInputHw: [number, number];
   readonly tags: Record<string, string>;
 
@@ -55,7 +56,8 @@ class TrackingTaskInstance implements TaskInstance {
   }
 
   async evaluate(predictor: Predictor, onProgress?: (done: number, total: number) => void): Promise<EvalResult> {
-    if (predictor.kind !== 'model' || !predictor.model) throw new Error('siamese-tracking: evaluation needs a trained model (the task has no baselines)');
+    if (predictor.kind === 'baseline') return this.firstBox(predictor.name);
+    if (!predictor.model) throw new Error('siamese-tracking: evaluation needs the model itself (Predictor.model)');
     const model = predictor.model;
     const prefixes = siamesePrefixes(model);
     const prefix = prefixes[this.e.member];
@@ -86,6 +88,18 @@ class TrackingTaskInstance implements TaskInstance {
       files[`member${m}_${predictionsFile(seq.name)}`] = formatBoxes(other.run.boxes);
     });
     return { metrics, files };
+  }
+
+  private firstBox(name: string): EvalResult {
+    if (name !== 'first-box') throw new Error(`siamese-tracking: unknown baseline ${JSON.stringify(name)} (known: first-box)`);
+    const seq = loadSequence(this.d.test);
+    const count = Math.min(seq.frames.length, this.e.limit ?? Infinity);
+    const boxes = seq.boxes.slice(0, count).map(() => seq.boxes[0]);
+    const scores = otbScores(seq.boxes.slice(0, count), boxes);
+    return {
+      metrics: { [METRICS.successAuc]: scores.successAuc, [METRICS.precision20]: scores.precision20, [METRICS.perSequence(seq.name, 'success_auc')]: scores.successAuc, [METRICS.perSequence(seq.name, 'precision20')]: scores.precision20 },
+      files: { [predictionsFile(seq.name)]: formatBoxes(boxes), [otbFile(seq.name)]: { sequence: seq.name, baseline: name, frames: scores.frames, successAuc: scores.successAuc, precision20: scores.precision20, successCurve: scores.successCurve, precisionCurve: scores.precisionCurve, boxes } },
+    };
   }
 
   dispose(): void {
