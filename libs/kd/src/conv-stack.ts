@@ -26,8 +26,9 @@ export class ConvStack {
     let cin = inChannels;
     layers.forEach((l, i) => {
       const bound = 1 / Math.sqrt(cin * l.kernel * l.kernel);
-      this.weights.push(tf.variable(tf.randomUniform([l.kernel, l.kernel, cin, l.out], -bound, bound, 'float32', rng.seed()), true, `${opts.name}/conv${i}/kernel`));
-      this.weights.push(tf.variable(tf.randomUniform([l.out], -bound, bound, 'float32', rng.seed()), true, `${opts.name}/conv${i}/bias`));
+      // Unnamed: TF.js names must be unique per process and a run may build several of these.
+      this.weights.push(tf.variable(tf.randomUniform([l.kernel, l.kernel, cin, l.out], -bound, bound, 'float32', rng.seed()), true));
+      this.weights.push(tf.variable(tf.randomUniform([l.out], -bound, bound, 'float32', rng.seed()), true));
       cin = l.out;
     });
   }
