@@ -5,7 +5,7 @@ import type { SrPair } from './sr-pairs';
 import { loadSrPairs } from './sr-pairs';
 
 /** An LR of random pixels and its nearest-neighbour HR: any aligned patch pair satisfies hr = nearest(lr). */
-function nearestPair(name: string, h: number, w: number, s: number, seed: number, channels: 1 | 3 = 3): SrPair {
+function nearestPair(name: string, h: number, w: number, s: number, seed: number, channels: 1 | 3 = 3): Pick<SrPair, 'name' | 'hr' | 'lr'> {
   const rng = new Rng(seed);
   const lr: Image = { data: new Uint8Array(h * w * channels), height: h, width: w, channels };
   for (let i = 0; i < lr.data.length; i++) lr.data[i] = rng.int(256);

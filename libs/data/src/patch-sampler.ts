@@ -6,6 +6,9 @@ import type { Rng, Tensor4D } from '@kdlab/engine';
 import type { Image } from './image';
 import type { SrPair } from './sr-pairs';
 
+/** What sampling needs of a pair (loaded pairs also carry their file and sha256). */
+type PatchPair = Pick<SrPair, 'name' | 'hr' | 'lr'>;
+
 export interface PatchSamplerOptions {
   /** LR patch side in pixels; the HR patch side is lrPatch * scale. */
   lrPatch: number;
@@ -66,19 +69,19 @@ function copyPatch(img: Image, top: number, left: number, side: number, t: Trans
 
 export class PatchSampler {
   private batches = 0;
-  private readonly pairs: SrPair[];
+  private readonly pairs: PatchPair[];
   private readonly opts: PatchSamplerOptions;
 
   /** Names of pairs left out because their LR is smaller than the patch. */
   readonly skipped: string[] = [];
 
-  constructor(pairs: SrPair[], opts: PatchSamplerOptions) {
+  constructor(pairs: PatchPair[], opts: PatchSamplerOptions) {
     const { lrPatch, scale, batch } = opts;
     if (pairs.length === 0) throw new Error('PatchSampler: no pairs');
     for (const [k, v] of Object.entries({ lrPatch, scale, batch })) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`PatchSampler: ${k} must be a positive integer, got ${v}`);
     }
-    const usable: SrPair[] = [];
+    const usable: PatchPair[] = [];
     for (const p of pairs) {
       if (p.hr.height !== p.lr.height * scale || p.hr.width !== p.lr.width * scale) {
         throw new Error(`PatchSampler: pair ${p.name}: HR ${p.hr.height}x${p.hr.width} is not LR ${p.lr.height}x${p.lr.width} times ${scale}`);
