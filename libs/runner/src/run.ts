@@ -45,6 +45,8 @@ export interface RunOptions {
   instance?: TaskInstance;
   signals?: StopSignals;
   log?: (line: string) => void;
+  /** Called after the last training step with the in-memory models (tests check that the teacher stayed frozen). */
+  afterTraining?: (models: { student: LayersModel; teacher?: LayersModel }) => void | Promise<void>;
 }
 
 const FINAL = 'final';
@@ -115,7 +117,7 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         log(`training the teacher (${teacherRun.config.name}); cached for later runs`);
         // The student's task instance serves the teacher unless the teacher trains on other data (teacher.train.data).
         const shared = config.teacher?.train?.data ? undefined : instance;
-        const r = await executeRun(teacherRun, { ...opts, runsDir, resume: true, fresh: false, evaluate: false, instance: shared, signals });
+        const r = await executeRun(teacherRun, { ...opts, runsDir, resume: true, fresh: false, evaluate: false, instance: shared, signals, afterTraining: undefined });
         return { finalDir: path.join(r.runDir, FINAL) };
       });
       models.push(teacher.model);
@@ -192,6 +194,7 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         }
         const started = Date.now();
         await loop.run();
+        await opts.afterTraining?.({ student, teacher: teacher?.model });
         trainSeconds = (Date.now() - started) / 1000;
         steps = loop.step;
         const finalDir = path.join(runDir, FINAL);
