@@ -47,6 +47,16 @@ describe('Siamese trackers (siamese, siamese-cohort)', () => {
     model.dispose();
   });
 
+  it('widthScale scales every width and the head; a cohort passes its geometry and widthScale to members', () => {
+    const m = buildBackbone({ arch: 'siamese', head: 'siamrpn', geometry: 'alexnet-s4', exemplar: 63, search: 127, widths: [8, 16, 16, 16, 8], headWidth: 8, anchors: 3, widthScale: 0.5 }, 1);
+    expect(m.getLayer('backbone.conv1').getWeights()[0].shape).toEqual([7, 7, 3, 4]);
+    expect(m.getLayer('cls_x').getWeights()[0].shape).toEqual([3, 3, 4, 4]);
+    const c = buildBackbone({ arch: 'siamese-cohort', exemplar: 63, search: 127, geometry: 'alexnet-s4', widthScale: 0.5, members: [{ arch: 'siamese', head: 'siamfc', widths: [8, 8, 8, 8, 8] }, { arch: 'siamese', head: 'siamfc', widths: [8, 8, 8, 8] }] }, 1);
+    expect(c.getLayer('m1.backbone.conv1').getWeights()[0].shape).toEqual([7, 7, 3, 4]);
+    m.dispose();
+    c.dispose();
+  });
+
   it('a cohort holds members under m{p}. and concatenates their responses', () => {
     const member = { arch: 'siamese', head: 'siamrpn', geometry: 'alexnet-s4', ...small };
     const model = buildBackbone({ arch: 'siamese-cohort', exemplar: 63, search: 127, members: [member, { ...member, widths: [8, 8, 8, 8] }] }, 5);

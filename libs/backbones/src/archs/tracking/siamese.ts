@@ -58,6 +58,8 @@ const memberOptions = {
   headWidth: z.number().int().positive().default(256),
   /** SiamRPN anchors per position K. */
   anchors: z.number().int().positive().default(5),
+  /** Multiplies every width (and headWidth), rounded: one knob for CPU-sized profiles. */
+  widthScale: z.number().positive().max(4).default(1),
 };
 
 const sizes = {
@@ -71,7 +73,13 @@ export type SiameseOptions = z.output<typeof siameseSchema>;
 const memberSchema = z.object(memberOptions).strict();
 
 export const siameseCohortSchema = z
-  .object({ ...sizes, members: z.array(z.object({ arch: z.literal('siamese') }).passthrough()).min(2) })
+  .object({
+    ...sizes,
+    /** Defaults for every member (a member's own value wins). */
+    geometry: memberOptions.geometry.optional(),
+    widthScale: z.number().positive().max(4).optional(),
+    members: z.array(z.object({ arch: z.literal('siamese') }).passthrough()).min(2),
+  })
   .strict();
 
 const apply = (layer: { apply(x: SymbolicTensor | SymbolicTensor[]): unknown }, x: SymbolicTensor | SymbolicTensor[]) => layer.apply(x) as SymbolicTensor;
@@ -92,7 +100,7 @@ function conv(rng: Rng, name: string, filters: number, kernelSize: number, strid
 /** The embedding's layers in order (applied to both crops). */
 function backboneLayers(o: z.output<typeof memberSchema>, p: string, rng: Rng) {
   const g = GEOMETRIES[o.geometry];
-  const w = o.widths;
+  const w = o.widths.map((c) => Math.max(1, Math.round(c * o.widthScale)));
   const kernels = w.length === 5 ? [g.conv1, 5, 3, 3, 3] : [g.conv1, 5, 5, 3];
   const layers: { apply(x: SymbolicTensor): unknown }[] = [];
   kernels.forEach((k, i) => {
@@ -117,13 +125,13 @@ function siameseMember(packed: SymbolicTensor, o: z.output<typeof memberSchema>,
   const embed = (x: SymbolicTensor) => layers.reduce((t, l) => apply(l, t), x);
   const xf = apply(tf.layers.activation({ name: `${p}search_embed`, activation: 'linear' }), embed(search));
   const zf = apply(tf.layers.activation({ name: `${p}exemplar_embed`, activation: 'linear' }), embed(exemplar));
-  const c = o.widths[o.widths.length - 1];
+  const c = Math.max(1, Math.round(o.widths[o.widths.length - 1] * o.widthScale));
   let out: SymbolicTensor;
   if (o.head === 'siamfc') {
     out = apply(new XCorr({ name: `${p}xcorr`, outChannels: 1, affine: true }), [zf, xf]);
   } else {
     const k = o.anchors;
-    const ch = o.headWidth;
+    const ch = Math.max(1, Math.round(o.headWidth * o.widthScale));
     const headConv = (name: string, filters: number, kernel: number, inCh: number) =>
       tf.layers.conv2d({ name: `${p}${name}`, filters, kernelSize: kernel, padding: 'valid', ...torchConvInit(rng, inCh, kernel) });
     const clsZ = apply(headConv('cls_z', 2 * k * ch, 3, c), zf);
@@ -152,7 +160,8 @@ export function buildSiameseCohort(o: z.output<typeof siameseCohortSchema>, rng:
   const input = packedInput(o);
   const outs = o.members.map((spec, p) => {
     const { arch: _arch, ...rest } = spec;
-    const m = parseOptions(memberSchema, rest, `siamese-cohort: member ${p}`);
+    const defaults = { ...(o.geometry ? { geometry: o.geometry } : {}), ...(o.widthScale ? { widthScale: o.widthScale } : {}) };
+    const m = parseOptions(memberSchema, { ...defaults, ...rest }, `siamese-cohort: member ${p}`);
     return siameseMember(input, m, o.exemplar, rng.fork(), `m${p}.`);
   });
   const heads = new Set(o.members.map((m) => m.head));
