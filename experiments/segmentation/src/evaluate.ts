@@ -4,7 +4,7 @@
 // per image (mean over images).
 import { tf } from '@kdlab/engine';
 import type { Tensor, Tensor3D } from '@kdlab/engine';
-import type { GlasImage } from './data/glas';
+import { boxDownsample, type GlasImage } from './data/glas';
 import { normalise, type ChannelStats } from './data/normalise';
 import { accumulate, emptyConfusion, pixelMetrics } from './metrics/confusion';
 import { objectMetrics } from './metrics/objects';
@@ -32,14 +32,28 @@ export interface ImageScore {
   dice: number;
 }
 
-export function scoreSplit(images: GlasImage[], predict: (x: Tensor) => Tensor, stats: ChannelStats, window: SlidingWindowOptions, onImage?: () => void) {
+/** A 0/1 mask box-downsampled by k (majority), as the working-resolution masks are made. */
+export function downsampleMask(m: Uint8Array, h: number, w: number, k: number): { mask: Uint8Array; height: number; width: number } {
+  const small = boxDownsample(m.map((v) => v * 255), h, w, 1, k);
+  return { mask: small.data.map((v) => (v >= 128 ? 1 : 0)), height: small.height, width: small.width };
+}
+
+/** GlaS object metrics of one image at the original resolution, or at the working one with distances scaled by k. */
+function objectScores(pred: Uint8Array, g: GlasImage, where: 'original' | 'working') {
+  if (where === 'original' || g.factor === 1) return objectMetrics(pred, g.fullMask, g.fullHeight, g.fullWidth);
+  const p = downsampleMask(pred, g.fullHeight, g.fullWidth, g.factor);
+  const o = objectMetrics(p.mask, g.mask, p.height, p.width);
+  return { ...o, objHausdorff: o.objHausdorff * g.factor };
+}
+
+export function scoreSplit(images: GlasImage[], predict: (x: Tensor) => Tensor, stats: ChannelStats, window: SlidingWindowOptions, onImage?: () => void, objectResolution: 'original' | 'working' = 'original') {
   const total = emptyConfusion();
   const perImage: ImageScore[] = [];
   for (const g of images) {
     const pred = predictMask(g, predict, stats, window);
     const c = accumulate(emptyConfusion(), pred, g.fullMask);
     for (const k of ['tp', 'fp', 'fn', 'tn'] as const) total[k] += c[k];
-    const o = objectMetrics(pred, g.fullMask, g.fullHeight, g.fullWidth);
+    const o = objectScores(pred, g, objectResolution);
     perImage.push({ name: g.name, obj_dice: o.objDice, obj_hausdorff: o.objHausdorff, gland_objects: o.gObjects, predicted_objects: o.sObjects, dice: pixelMetrics(c).dice });
     onImage?.();
   }

@@ -7,8 +7,8 @@ import { buildBackbone } from '@kdlab/backbones';
 import { writeImage, type Image } from '@kdlab/data';
 import type { LayersModel, Tensor } from '@kdlab/engine';
 import { loadModelWeights, readConfigFile, type FigureContext, type ReproductionFigure, type RunResult } from '@kdlab/runner';
-import { boxDownsample, channelStats, loadGlas, type GlasImage } from './data/glas';
-import { predictMask } from './evaluate';
+import { channelStats, loadGlas, type GlasImage } from './data/glas';
+import { downsampleMask, predictMask } from './evaluate';
 import { segEvalSchema, segDataSchema } from './schema';
 import type { GlasSplit } from './schema';
 
@@ -67,7 +67,7 @@ export async function overlayFigure(ctx: FigureContext, opts: { image: string; b
   const stats = channelStats(loadGlas('train', data.downsample, data.trainLimit));
   const [base, dist] = runs.map((r) => runPrediction(r!, g, stats));
   // Panels at the working resolution (masks box-downsampled like the image).
-  const small = (m: Uint8Array) => boxDownsample(m.map((v) => v * 255), g.fullHeight, g.fullWidth, 1, data.downsample).data.map((v) => (v >= 128 ? 1 : 0));
+  const small = (m: Uint8Array) => downsampleMask(m, g.fullHeight, g.fullWidth, data.downsample).mask;
   const png = path.join(ctx.outDir, 'figures', `${opts.image}-overlay.png`);
   fs.mkdirSync(path.dirname(png), { recursive: true });
   writeImage(png, sideBySide([g.image, overlay(g.image, small(g.fullMask)), overlay(g.image, small(base)), overlay(g.image, small(dist))]));

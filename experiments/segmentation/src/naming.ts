@@ -9,5 +9,5 @@ export const segPerImageFile = (split: string) => `glas-${split}.json`;
 export const SEG_CONVENTION =
   'GlaS, binary gland segmentation, scored at the original image resolution (predictions made on k-downsampled images are upsampled bilinearly as probabilities, then arg-max): ' +
   'dice / iou of the gland class and pixel_acc / miou (mean IoU of background and gland) from the confusion matrix pooled over every pixel of the split; ' +
-  'obj_dice and obj_hausdorff (pixels) as the GlaS challenge defines them (Sirinukunwattana et al. 2017) on 8-connected components of the binary masks, per image, then the mean over images; ' +
+  'obj_dice and obj_hausdorff (pixels of the original image) as the GlaS challenge defines them (Sirinukunwattana et al. 2017) on 8-connected components of the binary masks, per image, then the mean over images; ' +
   'sliding-window inference with overlapping tiles averaging softmax probabilities; the model after the last training step';

@@ -42,6 +42,12 @@ export const segEvalSchema = z
     overlap: z.number().int().nonnegative().default(32),
     /** Tiles per forward pass. */
     batch: z.number().int().positive().default(8),
+    /**
+     * Where the object metrics are computed: 'original' (the GlaS convention, exact) or 'working'
+     * (the prediction and the mask box-downsampled by k, distances multiplied by k: an
+     * approximation that makes the CPU quick profile affordable; pixel metrics stay at 'original').
+     */
+    objectResolution: z.enum(['original', 'working']).default('original'),
     /** Evaluate only the first N images of each split (tiny test runs). */
     limit: z.number().int().positive().optional(),
   })

@@ -101,6 +101,13 @@ describe('segmentation task', () => {
     expect(res.metrics[segMetricKey('testB', 'obj_hausdorff')]).toBeCloseTo(diag, 9);
     expect(instance.tags['kdlab.metric_convention']).toMatch(/obj_hausdorff/);
     instance.dispose();
+    // Object metrics at the working resolution: the diagonal of the 1/4 masks, times 4.
+    const working = await segmentationTask.create(data, { ...evalCfg, objectResolution: 'working' });
+    const w = await working.evaluate(background);
+    const smallDiag = masks.reduce((a, g) => a + 4 * Math.hypot(Math.ceil(g.fullHeight / 4), Math.ceil(g.fullWidth / 4)), 0) / 2;
+    expect(w.metrics[segMetricKey('testB', 'obj_hausdorff')]).toBeCloseTo(smallDiag, 9);
+    expect(w.metrics[segMetricKey('testB', 'pixel_acc')]).toBeCloseTo(bg / pixels, 12);
+    working.dispose();
   });
 
   it('CoCo DistillNet through the runner: critic and paraphraser trained, checkpointed, resumed bit-identically', async () => {

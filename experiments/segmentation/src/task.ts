@@ -34,7 +34,7 @@ export class SegmentationTaskInstance implements TaskInstance {
       'kdlab.train_images': String(this.train.length),
       'kdlab.downsample': String(k),
       'kdlab.eval_splits': evalCfg.splits.join(','),
-      'kdlab.metric_convention': `${SEG_CONVENTION} (here: downsample ${k}, tile ${evalCfg.tile}, overlap ${evalCfg.overlap})`,
+      'kdlab.metric_convention': `${SEG_CONVENTION} (here: downsample ${k}, tile ${evalCfg.tile}, overlap ${evalCfg.overlap}, object metrics at the ${evalCfg.objectResolution} resolution${evalCfg.objectResolution === 'working' && k > 1 ? ` with distances x${k}` : ''})`,
     };
     log?.(`glas: ${this.train.length} training images at 1/${k} resolution`);
   }
@@ -62,7 +62,7 @@ export class SegmentationTaskInstance implements TaskInstance {
     const files: Record<string, object> = {};
     const window = { tile: this.evalCfg.tile, overlap: this.evalCfg.overlap, batch: this.evalCfg.batch };
     for (const [name, images] of sets) {
-      const res = scoreSplit(images, predictor.predict, this.stats, window, () => onProgress?.(++done, total));
+      const res = scoreSplit(images, predictor.predict, this.stats, window, () => onProgress?.(++done, total), this.evalCfg.objectResolution);
       for (const m of SEG_METRICS) metrics[segMetricKey(name, m)] = res.metrics[m];
       files[segPerImageFile(name)] = { images: res.perImage, confusion: res.confusion, metrics: res.metrics };
     }

@@ -8,16 +8,18 @@
 import { pixelsOf, type Components } from './components';
 
 /** Objects with |A| * |B| up to this many pixel pairs are compared point by point (small fragments), larger ones by distance transforms. */
-const BRUTE_FORCE_PAIRS = 4_000_000;
+const BRUTE_FORCE_PAIRS = 1_000_000;
 
 /**
  * max_{a in A} min_{b in B} |a - b|^2 over pixel indices of a width-`w` grid, with the early
  * break of Taha & Hanbury (IEEE TPAMI 2015): the inner loop stops once a point of B is
- * closer than the running maximum, since a cannot raise it.
+ * closer than the running maximum, since a cannot raise it; points of A inside B are skipped.
  */
-function directedSquared(A: Int32Array, B: Int32Array, w: number): number {
+function directedSquared(A: Int32Array, B: Int32Array, w: number, inB: (p: number) => boolean): number {
   let worst = 0;
   for (let i = 0; i < A.length; i++) {
+    // A pixel inside B is at distance 0 (skipping it avoids a scan of B for every overlapping pixel).
+    if (inB(A[i])) continue;
     const ay = Math.floor(A[i] / w), ax = A[i] % w;
     let nearest = Infinity;
     for (let j = 0; j < B.length; j++) {
@@ -76,7 +78,7 @@ export function squaredDistanceTransform(on: Uint8Array, h: number, w: number): 
 export function objectHausdorff(a: Components, i: number, b: Components, j: number): number {
   if (a.area[i - 1] * b.area[j - 1] <= BRUTE_FORCE_PAIRS) {
     const A = pixelsOf(a, i), B = pixelsOf(b, j);
-    return Math.sqrt(Math.max(directedSquared(A, B, a.width), directedSquared(B, A, a.width)));
+    return Math.sqrt(Math.max(directedSquared(A, B, a.width, (p) => b.labels[p] === j), directedSquared(B, A, a.width, (p) => a.labels[p] === i)));
   }
   const [ay0, ax0, ay1, ax1] = a.bbox[i - 1];
   const [by0, bx0, by1, bx1] = b.bbox[j - 1];
