@@ -51,6 +51,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * @param {number} [opts.port] a free port by default
  * @param {number} [opts.healthTimeoutMs] default 180 s (a fresh database migrates first; 2 busy cores)
  * @param {number} [opts.workers] uvicorn workers, default 1
+ * @param {string} [opts.backendStoreUri] where runs are stored (default: SQLite in `dir`; e.g. a postgresql:// URI)
  */
 async function startMlflowServer(opts = {}) {
   if (!fs.existsSync(MLFLOW)) ensureMlflowInstalled();
@@ -64,7 +65,7 @@ async function startMlflowServer(opts = {}) {
     'server',
     '--host', '127.0.0.1',
     '--port', String(port),
-    '--backend-store-uri', `sqlite:///${path.join(dir, 'mlflow.db')}`,
+    '--backend-store-uri', opts.backendStoreUri ?? `sqlite:///${path.join(dir, 'mlflow.db')}`,
     '--serve-artifacts',
     '--artifacts-destination', path.join(dir, 'artifacts'),
     '--workers', String(opts.workers ?? 1),
