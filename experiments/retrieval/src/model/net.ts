@@ -7,8 +7,9 @@
 //                linear projection to `dim`;
 //   cross        (`RetrievalCross`) METER/ALBEF-style fusion: per pair, `layers` pre-LN blocks of
 //                text self-attention, text→image cross-attention and a GELU MLP; the pair's score
-//                is a linear head on a tanh pooler of the first ([CLS]) token. Every pair needs a
-//                forward pass through the fusion layers;
+//                is a linear head on a tanh pooler of [u, v, u ⊙ v] (u the masked mean of the
+//                fused caption tokens, as sentence-transformers pools, v the mean image region). Every pair needs a forward pass through the
+//                fusion layers;
 //   dual         (`RetrievalDual`) image and text embedded apart (mean of regions / masked mean of
 //                tokens, each through an MLP), L2-normalised; score = s · cos with a learned
 //                logit scale s (CLIP-style). Embeddings can be computed once and cached.
@@ -198,8 +199,10 @@ export class RetrievalCross extends RetrievalNet {
       });
     }
     this.finalNorm = this.norm('pool/norm', d);
-    this.pooler = this.dense('pool/dense', d, d, 0.02);
-    this.head = this.dense('head', d, 1, 0.02);
+    // Glorot-scale pooler and head: with BERT's 0.02 the scores start ~0.05 apart and Adam at
+    // 1e-3 needs hundreds of steps just to grow them to a useful range.
+    this.pooler = this.dense('pool/dense', 3 * d, d, Math.sqrt(2 / (4 * d)));
+    this.head = this.dense('head', d, 1, Math.sqrt(2 / (d + 1)));
   }
 
   /** [..., T, d] → [..., heads, T, dh] */
@@ -250,8 +253,14 @@ export class RetrievalCross extends RetrievalNet {
         const gelu = tf.mul(tf.mul(up, 0.5), tf.add(1, tf.erf(tf.div(up, Math.SQRT2))));
         x = tf.add(x, this.linear(gelu, b.down));
       }
-      const cls = this.layerNorm(x, this.finalNorm).slice([0, 0, 0], [g * c, 1, d]).reshape([g * c, d]);
-      const pooled = tf.tanh(this.linear(cls, this.pooler));
+      // Matching head on [u, v, u ⊙ v] (InferSent/ESIM-style): u the mean fused caption token, v the mean
+      // image region. The product gives the head a direct image-text interaction, without which a
+      // cross-encoder trained from scratch on 800 images stayed at chance for hundreds of steps.
+      const fused = this.layerNorm(x, this.finalNorm);
+      const m = mask.reshape([g * c, l, 1]);
+      const cls = tf.div(tf.sum(tf.mul(fused, m), 1), tf.maximum(tf.sum(m, 1), 1)).reshape([g, c, d]);
+      const v = tf.tile(tf.mean(regions, 1, true), [1, c, 1]);
+      const pooled = tf.tanh(this.linear(tf.concat([cls, v, tf.mul(cls, v)], -1).reshape([g * c, 3 * d]), this.pooler));
       return this.linear(pooled, this.head).reshape([g, c]) as Tensor2D;
     });
   }
@@ -270,7 +279,7 @@ export class RetrievalCross extends RetrievalNet {
     const { dim: d, ffn, layers, tokens: l } = this.options;
     const r = this.regions;
     const perLayer = c * (4 * l * d * d + 2 * l * l * d + 2 * l * d * d + 2 * l * r * d + 2 * l * d * ffn) + 2 * r * d * d;
-    return layers * perLayer + c * (d * d + d);
+    return layers * perLayer + c * (3 * d * d + d);
   }
 }
 
