@@ -3,8 +3,8 @@
 kdlab starts one of these per evaluation (tools/provision/mlflow.sh installs `pesq` into .venv)
 and keeps it alive, so the interpreter and numpy load once, not once per file.
 Request, one JSON object per line on stdin:
-  {"id": 1, "rate": 16000, "mode": "wb" | "nb", "ref": <base64 float32 LE>, "deg": <base64 float32 LE>}
-Reply, one line on stdout: {"id": 1, "pesq": 2.97} or {"id": 1, "error": "<message>"}.
+  {"id": 1, "rate": 16000, "modes": ["wb", "nb"], "ref": <base64 float32 LE>, "deg": <base64 float32 LE>}
+Reply, one line on stdout: {"id": 1, "pesq": {"wb": 2.97, "nb": 3.31}} or {"id": 1, "error": "<message>"}.
 """
 import base64
 import json
@@ -15,7 +15,7 @@ from pesq import pesq
 
 
 def main() -> None:
-    print(json.dumps({"ready": True, "pesq_version": __import__("pesq").__version__ if hasattr(__import__("pesq"), "__version__") else "0.0.4"}), flush=True)
+    print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -23,8 +23,8 @@ def main() -> None:
         try:
             ref = np.frombuffer(base64.b64decode(req["ref"]), dtype="<f4").astype(np.float64)
             deg = np.frombuffer(base64.b64decode(req["deg"]), dtype="<f4").astype(np.float64)
-            value = float(pesq(int(req["rate"]), ref, deg, req["mode"]))
-            print(json.dumps({"id": req["id"], "pesq": value}), flush=True)
+            values = {m: float(pesq(int(req["rate"]), ref, deg, m)) for m in req["modes"]}
+            print(json.dumps({"id": req["id"], "pesq": values}), flush=True)
         except Exception as err:  # the caller names the pair; keep serving the next request
             print(json.dumps({"id": req.get("id"), "error": f"{type(err).__name__}: {err}"}), flush=True)
 

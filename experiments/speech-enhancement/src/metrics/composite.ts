@@ -175,9 +175,11 @@ const trim = (v: number) => Math.min(5, Math.max(1, v));
 
 /** CSIG/CBAK/COVL from the frame measures and a PESQ score (wide band, see above). */
 export function composite(ref: ArrayLike<number>, est: ArrayLike<number>, fs: number, pesq: number): CompositeScores {
-  const l = llr(ref, est, fs);
-  const w = wss(ref, est, fs);
-  const s = segmentalSnr(ref, est, fs);
+  return compositeFrom(llr(ref, est, fs), wss(ref, est, fs), segmentalSnr(ref, est, fs), pesq);
+}
+
+/** The regressions on already computed LLR, WSS, segmental SNR and PESQ. */
+export function compositeFrom(l: number, w: number, s: number, pesq: number): CompositeScores {
   return {
     csig: trim(3.093 - 1.029 * l + 0.603 * pesq - 0.009 * w),
     cbak: trim(1.634 + 0.478 * pesq - 0.007 * w + 0.063 * s),

@@ -1,6 +1,7 @@
 // Every metric of one (clean, estimate) pair, and the mean over a set, as the
 // speech-enhancement field reports them on VoiceBank-DEMAND.
-import { composite } from './composite';
+import { compositeFrom, llr, wss } from './composite';
+import { segmentalSnr } from './ssnr';
 import { PesqWorker } from './pesq';
 import { siSdr } from './sisdr';
 import { stoi } from './stoi';
@@ -20,22 +21,25 @@ export interface PairScores extends SpeechScores {
   name: string;
 }
 
-/** Scores one pair; `label` names it in errors. PESQ runs in `worker` (one per evaluation). */
+/**
+ * Scores one pair; `label` names it in errors. PESQ runs in `worker` (one per evaluation),
+ * in parallel with the native metrics computed here meanwhile.
+ */
 export async function scorePair(ref: Float32Array, est: Float32Array, rate: number, worker: PesqWorker, label: string): Promise<SpeechScores> {
   if (ref.length !== est.length) throw new Error(`${label}: reference has ${ref.length} samples, estimate ${est.length}; they must have the same length`);
-  const [pesqWb, pesqNb] = await Promise.all([worker.score(ref, est, rate, 'wb', label), worker.score(ref, est, rate, 'nb', label)]);
-  const c = composite(ref, est, rate, pesqWb);
-  return {
-    pesq_wb: pesqWb,
-    pesq_nb: pesqNb,
+  const pesq = worker.request(ref, est, rate, ['wb', 'nb'], label);
+  await pesq.sent;
+  const native = {
     stoi: stoi(ref, est, rate, false),
     estoi: stoi(ref, est, rate, true),
     si_sdr: siSdr(ref, est),
-    ssnr: c.ssnr,
-    csig: c.csig,
-    cbak: c.cbak,
-    covl: c.covl,
+    llr: llr(ref, est, rate),
+    wss: wss(ref, est, rate),
+    ssnr: segmentalSnr(ref, est, rate),
   };
+  const { wb, nb } = await pesq.result;
+  const c = compositeFrom(native.llr, native.wss, native.ssnr, wb!);
+  return { pesq_wb: wb!, pesq_nb: nb!, stoi: native.stoi, estoi: native.estoi, si_sdr: native.si_sdr, ssnr: native.ssnr, csig: c.csig, cbak: c.cbak, covl: c.covl };
 }
 
 export function meanScores(rows: SpeechScores[]): SpeechScores {

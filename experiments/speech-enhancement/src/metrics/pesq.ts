@@ -18,7 +18,7 @@ export function speechPython(): string {
 }
 
 interface Pending {
-  resolve(v: number): void;
+  resolve(v: Partial<Record<PesqMode, number>>): void;
   reject(e: Error): void;
   label: string;
 }
@@ -43,7 +43,7 @@ export class PesqWorker {
       failReady = rej;
     });
     lines.on('line', (line) => {
-      const msg = JSON.parse(line) as { ready?: boolean; id?: number; pesq?: number; error?: string };
+      const msg = JSON.parse(line) as { ready?: boolean; id?: number; pesq?: Partial<Record<PesqMode, number>>; error?: string };
       if (msg.ready) return markReady();
       const p = this.pending.get(msg.id!);
       if (!p) return;
@@ -64,15 +64,34 @@ export class PesqWorker {
 
   /** PESQ of `deg` against the clean `ref` (float samples at `rate`, 8000 or 16000; 'wb' needs 16000). */
   async score(ref: Float32Array, deg: Float32Array, rate: number, mode: PesqMode, label = 'the pair'): Promise<number> {
-    if (ref.length !== deg.length) throw new Error(`PESQ of ${label}: reference has ${ref.length} samples, estimate ${deg.length}`);
-    await this.ready;
-    if (this.closed) throw new Error(`PESQ of ${label}: the worker has exited`);
-    const id = this.nextId++;
-    const b64 = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64');
-    return new Promise<number>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, label });
-      this.proc.stdin.write(JSON.stringify({ id, rate, mode, ref: b64(ref), deg: b64(deg) }) + '\n');
+    const r = this.request(ref, deg, rate, [mode], label);
+    return (await r.result)[mode]!;
+  }
+
+  /**
+   * Sends one request for several modes. `sent` resolves once the request has left this
+   * process (the worker then has all of it), so the caller can do CPU work meanwhile and the
+   * two processes compute in parallel; `result` resolves with the scores.
+   */
+  request(ref: Float32Array, deg: Float32Array, rate: number, modes: PesqMode[], label = 'the pair'): { sent: Promise<void>; result: Promise<Partial<Record<PesqMode, number>>> } {
+    if (ref.length !== deg.length) {
+      const err = Promise.reject(new Error(`PESQ of ${label}: reference has ${ref.length} samples, estimate ${deg.length}`));
+      err.catch(() => {});
+      return { sent: Promise.resolve(), result: err };
+    }
+    let markSent: () => void = () => {};
+    const sent = new Promise<void>((res) => (markSent = res));
+    const result = this.ready.then(() => {
+      if (this.closed) throw new Error(`PESQ of ${label}: the worker has exited`);
+      const id = this.nextId++;
+      const b64 = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64');
+      return new Promise<Partial<Record<PesqMode, number>>>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject, label });
+        this.proc.stdin.write(JSON.stringify({ id, rate, modes, ref: b64(ref), deg: b64(deg) }) + '\n', () => markSent());
+      });
     });
+    result.catch(() => markSent());
+    return { sent, result };
   }
 
   async close(): Promise<void> {
