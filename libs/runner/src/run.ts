@@ -25,6 +25,7 @@ import { METRIC, TAG } from './train/naming';
 import { resolveTeacher, type ResolvedTeacher } from './train/teacher';
 import { progress } from './progress';
 import { sourceTags } from './source-tags';
+import { loggedSteps, skippingLoggedPoints } from './resume-metrics';
 
 export interface RunOptions {
   /** Continue from the run dir's newest checkpoint, reopening its tracking run (a fresh start when there is none). */
@@ -45,6 +46,8 @@ export interface RunOptions {
   instance?: TaskInstance;
   signals?: StopSignals;
   log?: (line: string) => void;
+  /** Called after each checkpoint of the student's training is written, with the run's tracking handle (sweep workers upload it). */
+  afterCheckpoint?: (handle: RunHandle, dir: string, step: number) => Promise<void>;
   /** Called after the last training step with the in-memory models (tests check that the teacher stayed frozen). */
   afterTraining?: (models: { student: LayersModel; teacher?: LayersModel }) => void | Promise<void>;
 }
@@ -117,14 +120,16 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         log(`training the teacher (${teacherRun.config.name}); cached for later runs`);
         // The student's task instance serves the teacher unless the teacher trains on other data (teacher.train.data).
         const shared = config.teacher?.train?.data ? undefined : instance;
-        const r = await executeRun(teacherRun, { ...opts, runsDir, resume: true, fresh: false, evaluate: false, instance: shared, signals, afterTraining: undefined });
+        const r = await executeRun(teacherRun, { ...opts, runsDir, resume: true, fresh: false, evaluate: false, instance: shared, signals, afterTraining: undefined, afterCheckpoint: undefined });
         return { finalDir: path.join(r.runDir, FINAL) };
       });
       models.push(teacher.model);
     }
 
     const tracker = opts.tracker ?? (await import('@kdlab/tracking')).createTracker(opts.trackingUri ?? config.tracking.uri);
-    const handle = await tracker.startRun({ experiment: config.experiment, runName: config.name, resumeRunId: previous?.runId });
+    const opened = await tracker.startRun({ experiment: config.experiment, runName: config.name, resumeRunId: previous?.runId, tags: { [TAG.configHash]: run.hash } });
+    // A resumed run replays steps whose points the store already has: log each (key, step) once.
+    const handle = previous ? skippingLoggedPoints(opened, await loggedSteps(tracker, config.experiment, opened.runId)) : opened;
     if (!previous) writeRunState(runDir, { runId: handle.runId, configHash: run.hash, trackingUri: tracker.uri, startedAt: new Date().toISOString() });
     log(`${previous ? 'resuming' : 'run'} ${config.experiment}/${config.name}: tracking run ${handle.runId} (${tracker.uri})`);
     try {
@@ -185,6 +190,7 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
           checkpoints,
           log: (values, step) => handle.logMetrics(values, step),
           stopRequested: () => signals.requested(),
+          afterCheckpoint: opts.afterCheckpoint ? (dir, step) => opts.afterCheckpoint!(handle, dir, step) : undefined,
           label: config.name,
         });
         const from = opts.resume ? await loop.restore() : 0;
