@@ -38,6 +38,8 @@ export interface LoopParts {
   log(values: Record<string, number>, step: number): void;
   /** A signal name once the run should stop at the next step boundary. */
   stopRequested(): string | undefined;
+  /** Called after each checkpoint is written (sweep workers upload it so another worker can take over). */
+  afterCheckpoint?: (dir: string, step: number) => Promise<void>;
   label?: string;
 }
 
@@ -76,7 +78,7 @@ export class TrainingLoop {
   private async checkpoint(): Promise<string> {
     const opt: OptimizerState = await this.optimizer.getState();
     const aux = this.aux.active ? await this.aux.state() : undefined;
-    return this.p.checkpoints.save(this.step, {
+    const where = this.p.checkpoints.save(this.step, {
       groups: {
         model: modelWeights(this.p.student.model),
         adapters: this.p.objective.trainableWeights.map((v) => ({ name: v.name, shape: [...v.shape], dtype: 'float32' as const, data: Float32Array.from(v.dataSync() as Float32Array) })),
@@ -85,6 +87,8 @@ export class TrainingLoop {
       },
       state: { step: this.step, optimizerExtra: opt.extra, dataRng: this.p.dataRng.getState(), stream: this.p.stream.getState(), lr: this.optimizer.learningRate, ...(aux ? { auxiliaryExtra: aux.extra } : {}) },
     });
+    await this.p.afterCheckpoint?.(where, this.step);
+    return where;
   }
 
   /** Restores the newest checkpoint; returns its step (0 when there is none). */
