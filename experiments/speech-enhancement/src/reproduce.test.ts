@@ -25,13 +25,13 @@ data:
   batch: 2
 eval: { limit: 2 }
 teacher:
-  model: { arch: manner, hidden: 6, depth: 2, segment: 16 }
+  model: { arch: manner, hidden: 6, depth: 3, segment: 16 }
   train:
     loss: { kind: mrstft, withL1: true, resolutions: [{ fft: 256, hop: 64, win: 256 }] }
     optim: { optimizer: { kind: adam, lr: 0.001 } }
     train: { steps: 2 }
 student:
-  model: { arch: manner, hidden: 3, depth: 2, segment: 16 }
+  model: { arch: manner, hidden: 3, depth: 3, segment: 16 }
 optim: { optimizer: { kind: adam, lr: 0.001 } }
 train: { steps: 3, logEvery: 1 }
 `,
