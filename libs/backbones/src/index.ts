@@ -20,6 +20,9 @@
 // archs/sr/edsr.ts and archs/sr/rcan.ts: 'head', 'body.block{i}' / 'body.group{g}',
 // 'body' (trunk after the global skip, before the upsampler), 'upsample', 'tail'.
 //
+// Speech backbones (archs/speech/): manner (presets manner-base, manner-small), waveforms
+// [N, 1, T, 1] in and out; taps 'enc{i}', 'dec{i}', 'bottleneck' and each attention view's map
+// ('<block>.channel', '<block>.global.map', '<block>.local.map'; see archs/speech/manner.ts).
 // Classification backbones (archs/classification/, added for the CIFAR KD methods):
 // resnet-cifar (presets resnet8..110, resnet8x4, resnet32x4), wrn (wrn-16-2, wrn-40-2,
 // wrn-40-1), mobilenetv2 (mobilenetv2-half), shufflenetv2 (shufflev2), and `peers` (a
