@@ -31,9 +31,9 @@ export function scoreLabels(truth: ArrayLike<number>, pred: ArrayLike<number>, c
 }
 
 /** The metric convention of a run, for the kdlab.metric_convention tag and the README. */
-export function eegConvention(d: { subject: string; classes: string; band: [number, number]; taps: number; window: [number, number]; baseline: [number, number] | null }): string {
+export function eegConvention(d: { subject: string; classes: string; band: [number, number]; taps: number; window: [number, number]; baseline: [number, number] | null; validation: string }): string {
   return [
-    `accuracy (% correct) and Cohen's kappa on the held-out trials of the test run(s) of a within-subject cross-run fold (EEGMMIDB ${d.subject} imagery runs, classes '${d.classes}'; train, validate and test on different runs), tables: mean ± sample std over folds and seeds`,
+    `accuracy (% correct) and Cohen's kappa on the held-out trials of the test run(s) of a within-subject cross-run fold (EEGMMIDB ${d.subject} imagery runs, classes '${d.classes}'; ${d.validation === 'run' ? 'train, validate and test on different runs' : 'train on two sessions, test on the third, no validation run'}), tables: mean ± sample std over folds and seeds`,
     `trials [${d.window[0]}, ${d.window[1]}) s after the T1/T2 cue, ${d.band[0]}-${d.band[1]} Hz zero-phase FIR band-pass (${d.taps} taps, Hamming), ${d.baseline ? `baseline [${d.baseline[0]}, ${d.baseline[1]}) s subtracted` : 'no baseline subtraction'}, per-electrode standardisation fitted on the training trials only`,
     'last training step (no early stopping)',
   ].join('; ');

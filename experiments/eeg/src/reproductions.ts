@@ -36,6 +36,8 @@ export interface EegProfile {
   montages: string[];
   /** Replicates per fold (run seed = 10 * fold + replicate). */
   replicates: number;
+  /** Whether the profile's folds have a validation run (data.validation: run). */
+  validation: boolean;
 }
 
 const foldSeeds = (fold: number, replicates: number) => Array.from({ length: replicates }, (_, r) => 10 * fold + r);
@@ -67,11 +69,11 @@ export function eegRows(p: EegProfile): ReproductionRow[] {
   return rows;
 }
 
-export function eegColumns(subject = 'S001'): TableColumn[] {
+export function eegColumns(subject = 'S001', validation = true): TableColumn[] {
   return [
     { key: eegMetricKey(subject, 'test', 'accuracy'), label: 'test accuracy (%)', decimals: 1 },
     { key: eegMetricKey(subject, 'test', 'kappa'), label: "test Cohen's kappa", decimals: 3 },
-    { key: eegMetricKey(subject, 'val', 'accuracy'), label: 'validation accuracy (%)', decimals: 1 },
+    ...(validation ? [{ key: eegMetricKey(subject, 'val', 'accuracy'), label: 'validation accuracy (%)', decimals: 1 }] : []),
     { key: 'model/params', label: 'params', decimals: 0 },
   ];
 }
@@ -82,7 +84,7 @@ function eegReproduction(o: { name: string; profile: EegProfile; description: st
     description: o.description,
     experiment: o.name,
     rows: eegRows(o.profile),
-    columns: eegColumns(),
+    columns: eegColumns('S001', o.profile.validation),
     outDir: `reports/${o.name}`,
     async figures() {
       const shown = ['full', ...o.profile.montages].map((m) => MONTAGES[m]);
@@ -97,16 +99,16 @@ function eegReproduction(o: { name: string; profile: EegProfile; description: st
   };
 }
 
-const PROTOCOL = 'EEGMMIDB S001 imagery runs, 4 classes (left fist / right fist / both fists / both feet), within-subject cross-run folds: train on one session (R04+R06 | R08+R10 | R12+R14), validate on the next, test on the held-out one; 3 folds';
-
 export const eegQuick = eegReproduction({
   name: 'eeg-quick',
-  profile: { name: 'quick', file: `${CONFIGS}/profiles/quick.yaml`, backbones: ['eegnet'], montages: ['headphone', 'headband'], replicates: 2 },
-  description: `${PROTOCOL} x 2 seeds; EEGNet-8,2 teacher on 64 electrodes, students on headphone-like and headband-like 8-electrode montages: alone, + KD, FitNet, AT, SP, SK-KD (quick profile, CPU)`,
+  profile: { name: 'quick', file: `${CONFIGS}/profiles/quick.yaml`, backbones: ['eegnet'], montages: ['headphone', 'headband'], replicates: 2, validation: false },
+  description:
+    'EEGMMIDB S001 imagery, both fists vs both feet (R06, R10, R14), within-subject cross-run folds: train on two runs, test on the held-out run (no validation run: the last step is reported), 3 folds x 2 seeds; EEGNet-8,2 teacher on 64 electrodes, students on headphone-like and headband-like 8-electrode montages: alone, + KD, FitNet, AT, SP, SK-KD (quick profile, CPU)',
 });
 
 export const eegPaper = eegReproduction({
   name: 'eeg-paper',
-  profile: { name: 'paper', file: `${CONFIGS}/profiles/paper.yaml`, backbones: ['eegnet', 'shallow-convnet', 'deep-convnet'], montages: ['headphone', 'headband'], replicates: 3 },
-  description: `${PROTOCOL} x 3 seeds; EEGNet-8,2, ShallowConvNet and DeepConvNet; same rows as eeg-quick with the longer schedule`,
+  profile: { name: 'paper', file: `${CONFIGS}/profiles/paper.yaml`, backbones: ['eegnet', 'shallow-convnet', 'deep-convnet'], montages: ['headphone', 'headband'], replicates: 3, validation: true },
+  description:
+    'EEGMMIDB S001 imagery runs, 4 classes (left fist / right fist / both fists / both feet), within-subject cross-run folds: train on one session (R04+R06 | R08+R10 | R12+R14), validate on the next, test on the held-out one; 3 folds x 3 seeds; EEGNet-8,2, ShallowConvNet and DeepConvNet; same rows as eeg-quick with the longer schedule',
 });

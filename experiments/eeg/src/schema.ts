@@ -17,6 +17,8 @@ export const eegDataSchema = z
     baseline: z.tuple([z.number(), z.number()]).nullable().default(null),
     /** Cross-run fold 0..2 (data/folds.ts). */
     fold: z.number().int().min(0).max(2).default(0),
+    /** 'run': one session validates, one trains; 'none': both other sessions train (data/folds.ts). */
+    validation: z.enum(['run', 'none']).default('run'),
     batch: z.number().int().min(2).default(16),
   })
   .strict()

@@ -24,11 +24,11 @@ describe('eeg-mi configs', () => {
       for (const m of ['headphone', 'headband']) {
         for (const method of methods) {
           const run = resolveRun(cfg('profiles/quick.yaml', `backbones/${backbone}.yaml`, `montages/${m}.yaml`, `methods/${method}`, 'folds/fold2.yaml'));
-          expect(run.config.data).toMatchObject({ fold: 2, classes: 'four' });
+          expect(run.config.data).toMatchObject({ fold: 2, classes: 'ff', validation: 'none', window: [0.5, 3.5] });
           if ('model' in run.config.student) {
             const electrodes = run.config.student.model.electrodes as number[];
             expect(electrodes.map((i) => EEGMMIDB_CHANNELS[i])).toEqual([...MONTAGES[m].electrodes]);
-            expect(run.config.student.model).toMatchObject({ chans: 64, samples: 640, numClasses: 4 });
+            expect(run.config.student.model).toMatchObject({ chans: 64, samples: 480, numClasses: 2 });
           }
           if (run.config.teacher) expect(run.config.teacher.model.electrodes).toBeUndefined();
         }
@@ -71,7 +71,8 @@ describe('eeg-mi task', () => {
   it('distils a 64-electrode teacher into a headphone student through the runner', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-eeg-run-'));
     const run = resolveRun(cfg('profiles/quick.yaml', 'backbones/eegnet.yaml', 'montages/headphone.yaml', 'methods/skkd.yaml', 'folds/fold0.yaml'), {
-      sets: ['train.steps=4', 'teacher.train.train.steps=3', 'train.checkpointEvery=2', 'teacher.train.train.checkpointEvery=3', 'name=micro-skkd'],
+      // The 4-class protocol with a validation run (the paper profile's), 640 samples.
+      sets: ['train.steps=4', 'teacher.train.train.steps=3', 'train.checkpointEvery=2', 'teacher.train.train.checkpointEvery=3', 'name=micro-skkd', 'data.classes=four', 'data.validation=run', 'data.window=[0, 4]', 'data.batch=16'],
     });
     const result = await executeRun(run, { runsDir: path.join(dir, 'runs'), cacheDir: path.join(dir, 'cache'), trackingUri: `file:${path.join(dir, 'mlruns')}`, log: () => undefined });
     expect(result.status).toBe('FINISHED');

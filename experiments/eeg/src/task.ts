@@ -75,7 +75,7 @@ export class EegTaskInstance implements TaskInstance {
     if (predictor.kind !== 'model') throw new Error(`eeg-mi task: no baseline ${JSON.stringify(predictor.name)} (it has none)`);
     const metrics: Record<string, number> = {};
     const files: Record<string, object> = {};
-    const splits: [EegSplit, Epochs][] = [['test', this.data.test], ['val', this.data.val]];
+    const splits: [EegSplit, Epochs][] = [['test', this.data.test], ...(this.data.val.n > 0 ? [['val', this.data.val] as [EegSplit, Epochs]] : [])];
     splits.forEach(([split, e], i) => {
       const pred = this.predictAll(predictor, e);
       const s = scoreLabels(e.y, pred, this.classes);

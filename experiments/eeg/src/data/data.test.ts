@@ -51,6 +51,9 @@ describe('EEGMMIDB S001', () => {
     }
     expect(seen).toEqual(new Set(['4+6', '8+10', '12+14']));
     expect(describeFold(crossRunFold('lr', 0))).toBe('train R12, validate R08, test R04');
+    // Without a validation run both other sessions train.
+    expect(describeFold(crossRunFold('ff', 1, 'none'))).toBe('train R06+R14, no validation run, test R10');
+    expect(crossRunFold('four', 2, 'none')).toEqual({ fold: 2, train: [4, 6, 8, 10], val: [], test: [12, 14] });
     expect(() => crossRunFold('four', 3)).toThrow(/config.data.fold: 3/);
   });
 

@@ -10,6 +10,7 @@ import type { EegData } from '../schema';
 export interface FoldData {
   fold: Fold;
   train: Epochs;
+  /** Empty (n = 0) when the fold has no validation run. */
   val: Epochs;
   test: Epochs;
   stats: ChannelStats;
@@ -32,7 +33,7 @@ function filteredRun(d: EegData, run: number): { rec: Recording; signals: Float3
 }
 
 export function loadFold(d: EegData): FoldData {
-  const fold = crossRunFold(d.classes, d.fold);
+  const fold = crossRunFold(d.classes, d.fold, d.validation);
   const files: FoldData['files'] = [];
   const epochs = (runs: number[]) =>
     concatEpochs(
@@ -47,7 +48,7 @@ export function loadFold(d: EegData): FoldData {
   return {
     fold,
     train: applyStandardiser(train, stats),
-    val: applyStandardiser(epochs(fold.val), stats),
+    val: fold.val.length ? applyStandardiser(epochs(fold.val), stats) : { ...train, x: new Float32Array(0), y: new Int32Array(0), n: 0, runs: [] },
     test: applyStandardiser(epochs(fold.test), stats),
     stats,
     files,
