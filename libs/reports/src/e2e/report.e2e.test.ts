@@ -77,6 +77,7 @@ describe('kdlab report over real runs', () => {
   it('fails with a message naming the experiment when it does not exist', () => {
     const res = kdlab('report', '--from', store, '--experiment', 'no-such-experiment', '--out', path.join(OUT, 'none'));
     expect(res.status).toBe(1);
-    expect(res.stderr).toContain("no finished runs in experiment 'no-such-experiment'");
+    expect(res.stderr).toContain(`experiment 'no-such-experiment' not found on ${store}`);
+    expect(fs.existsSync(path.join(OUT, 'none'))).toBe(false);
   });
 });

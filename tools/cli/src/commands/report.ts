@@ -25,6 +25,10 @@ export function register(program: Command): void {
     .action(async (opts: ReportOptions) => {
       const { buildReportFromStore, loadSpec } = await import('@kdlab/reports');
       const from = opts.from ?? process.env.MLFLOW_TRACKING_URI ?? 'mlruns';
+      // A missing experiment says so (not "no finished runs"), before anything is written.
+      const { listRuns } = await import('@kdlab/tracking');
+      const found = await listRuns(from, opts.experiment);
+      if (!found.experimentId) throw new Error(`experiment '${opts.experiment}' not found on ${found.source}`);
       const spec = opts.spec ? loadSpec(opts.spec) : undefined;
       const res = await buildReportFromStore({ from, experiment: opts.experiment, outDir: opts.out ?? path.join('reports', opts.experiment.replace(/[^\w.-]+/g, '_')), spec, filter: opts.filter, interactive: !opts.static });
       for (const w of res.warnings) console.error(`note: ${w}`);

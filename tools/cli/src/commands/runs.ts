@@ -47,8 +47,9 @@ export function register(program: Command): void {
     .action(async (opts: { from?: string; experiment: string; json?: boolean }) => {
       const { listRuns } = await import('@kdlab/tracking');
       const l = await listRuns(opts.from, opts.experiment);
+      // A misspelt name is an error (exit 1), not an empty listing.
+      if (!l.experimentId) throw new Error(`experiment '${opts.experiment}' not found on ${l.source}`);
       if (opts.json) return console.log(JSON.stringify(l));
-      if (!l.experimentId) return console.log(`${l.source}: no experiment named ${JSON.stringify(opts.experiment)}`);
       console.log(`${l.source}: experiment ${JSON.stringify(l.experiment)} (${l.experimentId}), ${l.runs.length} run(s)`);
       if (l.runs.length === 0) return;
       const rows = [['run id', 'name', 'status', 'start', 'duration', 'metrics', 'params']];
