@@ -4,7 +4,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { buildBackbone, countFlops, countParams } from '@kdlab/backbones';
 import { createTracker } from '@kdlab/tracking';
+import type { ModelSpec } from './config/schema';
 import { ConfigError } from './config/errors';
 import { resolveConfig } from './config/resolve';
 import { readWeightsDir } from './checkpoint/weights-dir';
@@ -57,7 +59,8 @@ function stopAfter(after: number): StopSignals {
 
 describe('executeRun', () => {
   it('logs metrics, params, provenance tags and artifacts, and trains the teacher once', async () => {
-    const result = await executeRun(resolveConfig(config(), 'test'), opts('a'));
+    const resolved = resolveConfig(config(), 'test');
+    const result = await executeRun(resolved, opts('a'));
     expect(result.steps).toBe(12);
     const runs = await createTracker(store).searchRuns({ experiment: 'toy' });
     const student = runs.find((r) => r.runId === result.runId)!;
@@ -72,7 +75,11 @@ describe('executeRun', () => {
     expect(JSON.parse(student.tags['kdlab.versions'])['tensorflow-c']).toMatch(/^2\./);
     expect(JSON.parse(student.tags['kdlab.data_checksums']).toy.sha256).toHaveLength(64);
     expect(student.metrics['eval/toy/mae']).toBeCloseTo(result.metrics['eval/toy/mae'], 6);
-    expect(student.metrics['model/params']).toBeGreaterThan(0);
+    // The student's own size (not the teacher's, not 0), FLOPs at the task's input size.
+    const studentModel = buildBackbone((resolved.config.student as { model: ModelSpec }).model, 0);
+    expect(student.metrics['model/params']).toBe(countParams(studentModel));
+    expect(student.metrics['model/flops']).toBe(countFlops(studentModel, [6, 6]));
+    expect(student.metrics['model/params']).toBeLessThan(countParams(buildBackbone(resolved.config.teacher!.model, 0)));
     for (const key of ['train/loss', 'train/task', 'train/fd', 'opt/lr']) expect(student.metrics[key]).toEqual(expect.any(Number));
     const losses = await createTracker(store).getMetricHistory(result.runId, 'train/loss');
     expect(losses.map((p) => p.step)).toEqual([4, 8, 12]);
