@@ -5,7 +5,9 @@
 // PatchSamplerState, PatchSamplerOptions.smallImages ('skip' by default: pairs whose LR is
 // smaller than the patch are left out, listed in PatchSampler.skipped and warned about; 'error'
 // refuses them), PatchSampler.drawn, manifest helpers (listManifests, manifestFiles, hashDatasetFiles, rehashManifest, datasetDigest),
-// writeFileAtomic.
+// writeFileAtomic, IMRESIZE_VERSION and srLrCacheName (the LR cache key carries the resize
+// algorithm's version), SrPair.file/sha256, DatasetManifest.heldOutOf (validation splits carved
+// from training data).
 export { dataPath, dataRoot, repoRoot } from './root';
 export { assertImage, createImage, cropImage, toRgb, type Image } from './image';
 export { decodeImage, encodeImage, ImageReadError, listImageFiles, readImage, READABLE_EXTENSIONS, writeImage } from './codec';
