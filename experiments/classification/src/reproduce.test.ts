@@ -6,10 +6,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Papa from 'papaparse';
-import { runReproduction } from '@kdlab/runner';
+import { parse } from 'yaml';
+import { tf, type Tensor } from '@kdlab/engine';
+import { buildBackbone } from '@kdlab/backbones';
+import { loadModelWeights, runReproduction } from '@kdlab/runner';
 import { createTracker } from '@kdlab/tracking';
 import './index';
 import { clsReproduction } from './reproductions';
+import { normaliseInto } from './data/normalise';
+import { classificationTask, type ClassificationTaskInstance } from './task';
 import { REPO, microProfile, tempDir } from './testing/micro';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -35,11 +40,32 @@ describe('cls reproduction (micro profile) into a real MLflow server', () => {
       'teacher', 'student', 'student + KD', 'student + FitNet', 'student + FitNet (3 stage hints)', 'student + AT', 'student + SP', 'student + MIMKD', 'MCL x2', 'MCL x4',
       'student + FitNet (clustered hints)', 'student + AT (clustered hints)',
     ]);
+    // Every cell is a count out of the 30 test images (MCL: the mean of its peers' counts), and the
+    // table holds exactly what the tracking store logged for the row's run.
+    const tracker = createTracker(server.url);
+    const runs = await tracker.searchRuns({ experiment: 'cls-micro' });
     for (const row of rows) {
-      const acc = Number(row['top-1 (%) mean']);
-      expect(acc).toBeGreaterThanOrEqual(0);
-      expect(acc).toBeLessThanOrEqual(100);
+      const logged = runs.find((run) => run.tags['kdlab.method'] === row.method)!.metrics['eval/cifar10/top1'];
+      const peers = row.method === 'MCL x2' ? 2 : row.method === 'MCL x4' ? 4 : 1;
+      const correct = (logged * 30 * peers) / 100;
+      expect([row.method, Math.abs(correct - Math.round(correct)) < 1e-6]).toEqual([row.method, true]);
+      expect([row.method, Math.abs(Number(row['top-1 (%) mean']) - logged) <= 0.005 + 1e-9]).toEqual([row.method, true]);
     }
+    // Recomputed outside the task's evaluate(): the student's final weights, the normalised test
+    // images, argmax against the labels, give the accuracy the table shows.
+    const studentRun = runs.find((run) => run.tags['kdlab.method'] === 'student')!;
+    const runDir = path.join(dir, 'runs', 'cls-micro', studentRun.runName);
+    const resolved = parse(fs.readFileSync(path.join(runDir, 'config.resolved.yaml'), 'utf8'));
+    const instance = (await classificationTask.create(resolved.data, resolved.eval)) as ClassificationTaskInstance;
+    const model = buildBackbone(resolved.student.model, 0);
+    loadModelWeights(path.join(runDir, 'final'), model);
+    const { images, labels, height, width, channels } = instance.test;
+    const x = new Float32Array(images.length);
+    normaliseInto(images, channels, instance.stats, x);
+    const predicted = tf.tidy(() => (model.predict(tf.tensor4d(x, [labels.length, height, width, channels])) as Tensor).argMax(-1).dataSync());
+    const correct = labels.reduce((n, l, i) => n + (predicted[i] === l ? 1 : 0), 0);
+    expect(labels.length).toBe(30);
+    expect(studentRun.metrics['eval/cifar10/top1']).toBeCloseTo((100 * correct) / 30, 9);
 
     const hints = JSON.parse(fs.readFileSync(path.join(out, 'hints', 'hints.json'), 'utf8'));
     expect(hints.pairs).toHaveLength(3);
@@ -47,11 +73,12 @@ describe('cls reproduction (micro profile) into a real MLflow server', () => {
     const fitnet = fs.readFileSync(path.join(out, 'hints', 'fitnet-multi-clustered.yaml'), 'utf8');
     for (const p of hints.pairs) expect(fitnet).toContain(`teacher: ${p.teacher}`);
 
-    const tracker = createTracker(server.url);
-    const runs = await tracker.searchRuns({ experiment: 'cls-micro' });
     const mcl = runs.find((run) => run.tags['kdlab.method'] === 'MCL x4')!;
     expect(mcl.status).toBe('FINISHED');
-    for (let p = 0; p < 4; p++) expect(mcl.metrics[`eval/cifar10/top1_peer${p}`]).toBeGreaterThanOrEqual(0);
+    for (let p = 0; p < 4; p++) {
+      const correct = (mcl.metrics[`eval/cifar10/top1_peer${p}`] * 30) / 100; // each peer: a count out of 30
+      expect(Math.abs(correct - Math.round(correct))).toBeLessThan(1e-6);
+    }
     const peers = [0, 1, 2, 3].map((p) => mcl.metrics[`eval/cifar10/top1_peer${p}`]);
     expect(mcl.metrics['eval/cifar10/top1']).toBeCloseTo(peers.reduce((a, b) => a + b, 0) / 4, 6);
     const clustered = runs.find((run) => run.tags['kdlab.method'] === 'student + AT (clustered hints)')!;
