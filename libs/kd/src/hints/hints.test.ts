@@ -3,6 +3,7 @@ import { buildBackbone } from '@kdlab/backbones';
 import { linearCka } from './cka';
 import { describeLayers, pairHints, probeSpatialSizes, selectHintPoints } from './clustered';
 import { kMeans } from './kmeans';
+import { tapModel } from '../taps';
 
 describe('kMeans', () => {
   it('finds well-separated clusters, the same way for the same seed', () => {
@@ -42,6 +43,19 @@ describe('clustered hint points', () => {
       expect(l.metrics.ckaOutput).toBeLessThanOrEqual(1 + 1e-5);
     }
     expect(layers[0].shape).toEqual([16, 16, 8]);
+    // Recomputed from the tapped activations (inference mode): the mean, std and fraction <= 0 of each layer.
+    const taps = tapModel(teacher, candidates).forward(probe, false);
+    for (const l of layers) {
+      const f = taps.features[l.layer];
+      const [mean, std, sparse] = tf.tidy(() => {
+        const m = tf.moments(f);
+        return [m.mean.dataSync()[0], Math.sqrt(m.variance.dataSync()[0]), f.lessEqual(0).cast('float32').mean().dataSync()[0]];
+      });
+      expect([l.layer, l.metrics.sparsity]).toEqual([l.layer, expect.closeTo(sparse, 5)]);
+      expect([l.layer, l.metrics.mean]).toEqual([l.layer, expect.closeTo(mean, 4)]);
+      expect([l.layer, l.metrics.std]).toEqual([l.layer, expect.closeTo(std, 4)]);
+    }
+    tf.dispose([taps.output, ...Object.values(taps.features)]);
     const sel = selectHintPoints(teacher, candidates, probe, { k: 3, seed: 1 });
     expect(sel.hints.length).toBe(3);
     expect(sel.hints.map((h) => candidates.indexOf(h))).toEqual([...sel.hints.map((h) => candidates.indexOf(h))].sort((a, b) => a - b));
