@@ -44,6 +44,7 @@ export const SELECTIONS: Record<string, string> = {
   'best-on-validation': 'the checkpoint with the best validation score',
   'last-step': 'the model after the last training step',
   'last-step, hparams on val': 'the model after the last training step; hyper-parameters chosen on a validation split carved from the training data, never on a test set',
+  'last-step, hparams by hand': 'the model after the last training step; hyper-parameters set by hand, not selected on held-out data (e.g. a reference teacher)',
 };
 
 export interface EvalKey {
