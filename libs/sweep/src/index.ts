@@ -7,3 +7,8 @@ export { freePort, stopGroup, alive, type ServiceHandle } from './services/proce
 export { startRedis } from './services/redis';
 export { startPostgres } from './services/postgres';
 export { startMlflow } from './services/mlflow';
+export { loadSweepFile, expandSweep, sweepSchema, type SweepFile, type SweepJob } from './sweep-file';
+export { submitSweep, sweepStatus, sweepId, JOB_OPTIONS, type SubmitResult, type SweepStatus, type JobStatus } from './queue';
+export { startWorker, runJob, type WorkerOptions, type JobOutcome } from './worker';
+export { runOfJob, uploadCheckpoint, materialiseRunDir } from './takeover';
+export { connect, redisUrl } from './connection';

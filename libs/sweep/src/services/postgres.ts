@@ -41,6 +41,9 @@ export async function startPostgres(dir: string, port: number, timeoutMs = 60_00
   const data = path.join(dir, 'data');
   fs.mkdirSync(dir, { recursive: true });
   chownToPostgres(dir);
+  if (asRoot() && spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-w', dir]).status !== 0) {
+    throw new Error(`the postgres user cannot reach ${dir}: make its parent folders traversable (chmod o+x), or choose another folder`);
+  }
   if (!fs.existsSync(path.join(data, 'PG_VERSION'))) {
     run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions'], `initdb ${data}`);
   }
