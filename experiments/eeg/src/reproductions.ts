@@ -40,8 +40,6 @@ export interface EegProfile {
   validation: boolean;
 }
 
-const foldSeeds = (fold: number, replicates: number) => Array.from({ length: replicates }, (_, r) => 10 * fold + r);
-
 export function eegRows(p: EegProfile): ReproductionRow[] {
   const rows: ReproductionRow[] = [];
   for (const b of p.backbones) {
@@ -52,16 +50,23 @@ export function eegRows(p: EegProfile): ReproductionRow[] {
       // One teacher per fold (teacher.train.seed is fixed): one run per fold.
       rows.push({ method: `${bb.label} · full (64) · teacher`, files: files(`${CONFIGS}/methods/teacher.yaml`, `${CONFIGS}/folds/fold${f}.yaml`), seeds: [10 * f], name: `${p.name}-${b}-full-teacher-f${f}` });
     }
-    for (const m of p.montages) {
-      const size = MONTAGES[m].electrodes.length;
-      for (const method of METHODS) {
-        for (let f = 0; f < FOLDS; f++) {
-          rows.push({
-            method: `${bb.label} · ${m} (${size}) · ${method.method}`,
-            files: files(`${CONFIGS}/montages/${m}.yaml`, `${CONFIGS}/methods/${method.file}.yaml`, `${CONFIGS}/folds/fold${f}.yaml`),
-            seeds: foldSeeds(f, p.replicates),
-            name: `${p.name}-${b}-${m}-${method.file}-f${f}`,
-          });
+  }
+  // Replicate 0 of every row first, then replicate 1, ...: an interrupted reproduction has complete
+  // folds for every row early (run names do not depend on this order, so finished runs are reused).
+  for (let r = 0; r < p.replicates; r++) {
+    for (const b of p.backbones) {
+      const bb = BACKBONES[b];
+      for (const m of p.montages) {
+        const size = MONTAGES[m].electrodes.length;
+        for (const method of METHODS) {
+          for (let f = 0; f < FOLDS; f++) {
+            rows.push({
+              method: `${bb.label} · ${m} (${size}) · ${method.method}`,
+              files: [p.file, `${CONFIGS}/backbones/${bb.file}.yaml`, `${CONFIGS}/montages/${m}.yaml`, `${CONFIGS}/methods/${method.file}.yaml`, `${CONFIGS}/folds/fold${f}.yaml`],
+              seeds: [10 * f + r],
+              name: `${p.name}-${b}-${m}-${method.file}-f${f}`,
+            });
+          }
         }
       }
     }

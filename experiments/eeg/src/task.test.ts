@@ -36,12 +36,14 @@ describe('eeg-mi configs', () => {
     }
   });
 
-  it('the reproductions: one table line per method, each over 3 folds; SK-KD is declared abstract-only', () => {
+  it('the reproductions: one table line per method, each over 3 folds (x 2 seeds for students); SK-KD is declared abstract-only', () => {
     const methods = new Set(eegQuick.rows.map((r) => r.method));
     expect(methods.size).toBe(1 + 2 * 6);
     for (const m of methods) {
       const rows = eegQuick.rows.filter((r) => r.method === m);
-      expect(rows.map((r) => r.files[r.files.length - 1].replace(/.*\//, ''))).toEqual(['fold0.yaml', 'fold1.yaml', 'fold2.yaml']);
+      expect(new Set(rows.map((r) => r.files[r.files.length - 1].replace(/.*\//, '')))).toEqual(new Set(['fold0.yaml', 'fold1.yaml', 'fold2.yaml']));
+      // Students: 3 folds x 2 replicates; seed 10 * fold + replicate.
+      if (!m.endsWith('teacher')) expect(rows.flatMap((r) => r.seeds).sort((a, b) => a - b)).toEqual([0, 1, 10, 11, 20, 21]);
       expect(new Set(rows.flatMap((r) => r.seeds)).size).toBe(rows.reduce((n, r) => n + r.seeds.length, 0));
     }
     expect(new Set(eegPaper.rows.map((r) => r.method)).size).toBe(3 * (1 + 2 * 6));
