@@ -41,9 +41,21 @@ const RETRY_AFTER_STATUSES = new Set([413, 429, 503]);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+export interface RetryInfo {
+  method: string;
+  path: string;
+  attempt: number;
+  waitMs: number;
+  reason: string;
+}
+
 export interface TransportEvents {
   /** Called before each retry wait (for logs and tests); never given headers. */
-  onRetry?: (info: { method: string; path: string; attempt: number; waitMs: number; reason: string }) => void;
+  onRetry?: (info: RetryInfo) => void;
+  /** Once when the server stops answering (the first retry after a success): an outage has begun. */
+  onOutage?: (info: RetryInfo & { server: string }) => void;
+  /** Once when a request succeeds again after an outage. */
+  onRecovered?: (info: { server: string; downMs: number }) => void;
 }
 
 export class HttpTransport {
@@ -52,6 +64,8 @@ export class HttpTransport {
   private readonly ax: AxiosInstance;
   private readonly random: () => number;
   events: TransportEvents = {};
+  /** When the current outage began (the first retry since the last success), if there is one. */
+  private outageSince: number | undefined;
 
   constructor(baseUrl: string, settings: HttpSettings, opts: { random?: () => number } = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
@@ -95,7 +109,14 @@ export class HttpTransport {
           );
         }
       }
-      if (res && res.status >= 200 && res.status < 300) return this.parse<T>(spec, res);
+      if (res && res.status >= 200 && res.status < 300) {
+        if (this.outageSince !== undefined) {
+          const downMs = Date.now() - this.outageSince;
+          this.outageSince = undefined;
+          this.events.onRecovered?.({ server: redactUrl(this.baseUrl), downMs });
+        }
+        return this.parse<T>(spec, res);
+      }
       if (res && !retryableStatus(res.status)) {
         throw await this.apiError(spec, res);
       }
@@ -127,7 +148,12 @@ export class HttpTransport {
       }
       if (res) drain(res);
       const waitMs = Math.round(wait * 1000);
-      this.events.onRetry?.({ method: spec.method, path: endpoint, attempt: attempt + 1, waitMs, reason });
+      const info = { method: spec.method, path: endpoint, attempt: attempt + 1, waitMs, reason };
+      this.events.onRetry?.(info);
+      if (this.outageSince === undefined) {
+        this.outageSince = Date.now();
+        this.events.onOutage?.({ ...info, server: redactUrl(this.baseUrl) });
+      }
       if (waitMs > 0) await sleep(waitMs);
       if (spec.beforeRetry) {
         let found: T | undefined;

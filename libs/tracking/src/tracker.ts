@@ -750,7 +750,12 @@ export class MlflowTracker implements Tracker {
   makeClient(http: Partial<HttpSettings> = {}): MlflowClient {
     if (this.target.kind !== 'server') throw new Error('not a server tracker');
     const env = this.#opts.env ?? process.env;
-    return new MlflowClient({ trackingUri: this.#opts.trackingUri ?? env.MLFLOW_TRACKING_URI, env, http: { ...this.#opts.http, ...http } });
+    const client = new MlflowClient({ trackingUri: this.#opts.trackingUri ?? env.MLFLOW_TRACKING_URI, env, http: { ...this.#opts.http, ...http } });
+    // An unreachable server is never silent: one line when it stops answering, one when it is back.
+    client.transport.events.onOutage = (i) =>
+      this.warn(`${i.server} is not answering (${i.reason}); retrying ${i.method} ${i.path}: attempt ${i.attempt}, next try in ${(i.waitMs / 1000).toFixed(1)} s; training goes on and metrics wait in memory`);
+    client.transport.events.onRecovered = (i) => this.warn(`${i.server} answers again after ${(i.downMs / 1000).toFixed(1)} s; buffered metrics are being sent`);
+    return client;
   }
 
   fallbackStore(): LocalStore {

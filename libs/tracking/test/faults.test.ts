@@ -38,6 +38,22 @@ describe('retries through a faulty proxy', () => {
     expect(await direct.getMetricHistory(run.info.runId, 'm')).toHaveLength(1);
   });
 
+  it('says once that the server stopped answering (server, attempt, next try) and once that it is back', async () => {
+    const logs: string[] = [];
+    const tracker = createTracker(proxy.url, { http: fast, env: {}, flushIntervalMs: 50, log: (m) => logs.push(m), fallbackDir: tmpStore() });
+    const run = await tracker.startRun({ experiment: uniq('foutage') });
+    proxy.inject({ match: 'runs/log-batch', times: 3, status: 503 });
+    run.logMetric('m', 1, 0);
+    await run.flush();
+    await run.end();
+    const outage = logs.filter((l) => /is not answering/.test(l));
+    const back = logs.filter((l) => /answers again/.test(l));
+    expect(outage).toHaveLength(1);
+    expect(outage[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/? is not answering \(HTTP 503\); retrying POST \S*runs\/log-batch: attempt 1, next try in \d+\.\d s/);
+    expect(back).toHaveLength(1);
+    expect(logs.indexOf(back[0])).toBeGreaterThan(logs.indexOf(outage[0]));
+  });
+
   it('honours Retry-After on 429', async () => {
     const c = viaProxy();
     const exp = await c.getOrCreateExperiment(uniq('f429'));
