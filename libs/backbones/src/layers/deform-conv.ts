@@ -40,42 +40,41 @@ type LayerWeight = ReturnType<InstanceType<typeof tf.layers.Layer>['addWeight']>
 export function bilinearGather(x: Tensor4D, py: Tensor, px: Tensor): Tensor {
   const [n, h, w, c] = x.shape;
   if (py.shape[0] !== n || px.shape.join() !== py.shape.join()) throw new Error(`bilinearGather: positions [${py.shape}] / [${px.shape}] must match each other and the batch of x [${x.shape}]`);
-  const flat = x.reshape([n * h * w, c]);
   const ys = py.dataSync();
   const xs = px.dataSync();
   const m = ys.length;
   const perBatch = m / n;
   const y0 = new Float32Array(m);
   const x0 = new Float32Array(m);
-  const corners = [[0, 0], [0, 1], [1, 0], [1, 1]].map(() => ({ idx: new Int32Array(m), valid: new Float32Array(m) }));
+  // Corners in blocks of m: (y0, x0), (y0, x0 + 1), (y0 + 1, x0), (y0 + 1, x0 + 1); index 0 and
+  // weight 0 for a corner outside the image.
+  const idx = new Int32Array(4 * m);
+  const valid = new Float32Array(4 * m);
   for (let i = 0; i < m; i++) {
     const fy = Math.floor(ys[i]);
     const fx = Math.floor(xs[i]);
     y0[i] = fy;
     x0[i] = fx;
     const base = Math.floor(i / perBatch) * h * w;
-    [[0, 0], [0, 1], [1, 0], [1, 1]].forEach(([dy, dx], q) => {
-      const yy = fy + dy;
-      const xx = fx + dx;
-      const inside = yy >= 0 && yy < h && xx >= 0 && xx < w;
-      corners[q].valid[i] = inside ? 1 : 0;
-      corners[q].idx[i] = inside ? base + yy * w + xx : 0;
-    });
+    const inY0 = fy >= 0 && fy < h;
+    const inY1 = fy + 1 >= 0 && fy + 1 < h;
+    const inX0 = fx >= 0 && fx < w;
+    const inX1 = fx + 1 >= 0 && fx + 1 < w;
+    const at = base + fy * w + fx;
+    if (inY0 && inX0) (idx[i] = at), (valid[i] = 1);
+    if (inY0 && inX1) (idx[m + i] = at + 1), (valid[m + i] = 1);
+    if (inY1 && inX0) (idx[2 * m + i] = at + w), (valid[2 * m + i] = 1);
+    if (inY1 && inX1) (idx[3 * m + i] = at + w + 1), (valid[3 * m + i] = 1);
   }
   const shape = py.shape;
   const wy1 = py.sub(tf.tensor(y0, shape));
   const wx1 = px.sub(tf.tensor(x0, shape));
   const wy0 = tf.scalar(1).sub(wy1);
   const wx0 = tf.scalar(1).sub(wx1);
-  const weights = [[wy0, wx0], [wy0, wx1], [wy1, wx0], [wy1, wx1]];
-  let out: Tensor | null = null;
-  corners.forEach(({ idx, valid }, q) => {
-    const vals = tf.gather(flat, tf.tensor1d(idx, 'int32')).reshape([...shape, c]);
-    const weight = weights[q][0].mul(weights[q][1]).mul(tf.tensor(valid, shape)).expandDims(-1);
-    const term = vals.mul(weight);
-    out = out ? out.add(term) : term;
-  });
-  return out!;
+  const weights = tf.stack([wy0.mul(wx0), wy0.mul(wx1), wy1.mul(wx0), wy1.mul(wx1)]).mul(tf.tensor(valid, [4, ...shape])).expandDims(-1);
+  // One gather for the four corners, then their weighted sum.
+  const vals = tf.gather(x.reshape([n * h * w, c]), tf.tensor1d(idx, 'int32')).reshape([4, ...shape, c]);
+  return vals.mul(weights).sum(0);
 }
 
 export class DeformConv2D extends tf.layers.Layer {
