@@ -124,4 +124,33 @@ describe('kdlab sweep + kdlab worker on Redis, PostgreSQL and MLflow', () => {
     w.proc.kill('SIGTERM');
     await w.exited;
   }, 300_000);
+
+  it('completes a sweep while Redis and then the MLflow server are restarted under it', async () => {
+    const config = microSweepConfig(dir, 20, 'sweep-restart');
+    const sweepFile = path.join(dir, 'restart.yaml');
+    fs.writeFileSync(sweepFile, `name: restart\nqueue: restart\nconfigs: [${config}]\ngrid:\n  seed: [10, 11, 12, 13]\n`);
+    const env = { ...cluster.env, KDLAB_STEP_DELAY_MS: '150' };
+    const sub = await kdlabDone(['sweep', 'submit', sweepFile], env);
+    const [, id] = /sweep (\S+) 4/.exec(sub.out)!;
+    const w = kdlabChild(['worker', '--queue', 'restart', '--runs-dir', path.join(dir, 'runs-restart')], env);
+    const status = () => sweepStatus(id, { redisUrl: cluster.env.REDIS_URL });
+    await waitFor('a job to be active', async () => ((await status()).jobs.some((j) => j.state === 'active') ? true : undefined), 240_000);
+    await cluster.restartRedis();
+    await waitFor('a job to complete after the Redis restart', async () => ((await status()).counts.completed ? true : undefined), 300_000);
+    await cluster.restartMlflow();
+    const done = await waitFor('every job to end', async () => {
+      const st = await status();
+      return st.jobs.every((j) => j.state === 'completed' || j.state === 'failed') ? st : undefined;
+    }, 600_000);
+    expect({ counts: done.counts, out: done.counts.failed ? w.out().slice(-3000) : '' }).toEqual({ counts: { completed: 4 }, out: '' });
+    const tracker = createTracker(cluster.mlflow.uri);
+    const runs = await tracker.searchRuns({ experiment: 'sweep-restart', maxResults: 100 });
+    expect(runs.map((r) => r.status)).toEqual(['FINISHED', 'FINISHED', 'FINISHED', 'FINISHED']);
+    for (const r of runs) {
+      const steps = (await tracker.getMetricHistory(r.runId, 'train/loss')).map((p) => p.step).sort((x, y) => x - y);
+      expect({ run: r.runName, steps }).toEqual({ run: r.runName, steps: Array.from({ length: 20 }, (_, i) => i + 1) });
+    }
+    w.proc.kill('SIGTERM');
+    expect((await w.exited).code).toBe(0);
+  }, 1_200_000);
 });

@@ -80,12 +80,12 @@ export async function kdlabDone(args: string[], env: Record<string, string>): Pr
 }
 
 /** A student-only SR micro run (x2, 1-block 4-channel EDSR, 8 px patches) of `steps` steps, checkpointed every 5. */
-export function microSweepConfig(dir: string, steps: number, extra = ''): string {
-  const file = path.join(dir, 'micro-sweep.yaml');
+export function microSweepConfig(dir: string, steps: number, experiment = 'sweep-micro'): string {
+  const file = path.join(dir, `${experiment}-${steps}.yaml`);
   fs.writeFileSync(
     file,
     `extends: ${path.join(repoRoot(), 'experiments/sisr/configs/base.yaml')}
-experiment: sweep-micro
+experiment: ${experiment}
 method: student
 data: { scale: 2, train: [Set5], trainLimit: 2, lrPatch: 8, batch: 2, test: [Set5] }
 eval: { limit: 1 }
@@ -97,7 +97,7 @@ kd:
 optim:
   optimizer: { kind: adam, lr: 0.001 }
 train: { steps: ${steps}, logEvery: 1, checkpointEvery: 5 }
-${extra}`,
+`,
   );
   return file;
 }
