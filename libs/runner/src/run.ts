@@ -157,6 +157,9 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
       if (teacherSize) handle.logMetrics({ [METRIC.teacherParams]: teacherSize.params, [METRIC.teacherFlops]: teacherSize.flops }, 0);
 
       let predictor: Predictor;
+      // The final weights go to the tracking server while evaluation runs: a server that is slow or
+      // retrying must not hold evaluation up (its error, if any, is raised once evaluation is done).
+      let finalUpload: Promise<unknown> = Promise.resolve();
       let modelSize: Record<string, number> = {};
       let steps = 0;
       let trainSeconds = 0;
@@ -205,7 +208,10 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         steps = loop.step;
         const finalDir = path.join(runDir, FINAL);
         writeWeightsDir(finalDir, { groups: { model: modelWeights(student) }, state: { step: steps, spec: config.student.model } });
-        await handle.logArtifact(finalDir, FINAL);
+        finalUpload = handle.logArtifact(finalDir, FINAL).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
         predictor = { kind: 'model', predict: predictWith(student), model: student };
       } else {
         const name = config.student.baseline;
@@ -223,6 +229,8 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
       let metrics: Record<string, number> = {};
       let evalSeconds = 0;
       if (opts.evaluate !== false) ({ metrics, seconds: evalSeconds } = await logEval(handle, runDir, instance, predictor, steps, log));
+      const uploadError = await finalUpload;
+      if (uploadError) throw uploadError;
       const result: RunResult = {
         runId: handle.runId,
         runDir,
