@@ -29,14 +29,19 @@ function modelOf(result: RunResult) {
   return model;
 }
 
-export async function ctFigures(ctx: FigureContext, rows: { student: string; tscNet: string }): Promise<ReproductionFigure[]> {
-  const pick = (method: string) => {
-    const r = ctx.results.filter((x) => x.method === method).sort((a, b) => a.seed - b.seed)[0];
-    if (!r) throw new Error(`ct figures: no finished run of '${method}' among ${[...new Set(ctx.results.map((x) => x.method))].join(', ')}`);
-    return r;
-  };
-  const student = pick(rows.student);
-  const tsc = pick(rows.tscNet);
+/**
+ * `rows.tscNet` lists the distilled rows to show, best first: the first one with a finished run is
+ * drawn (a reproduction run with `--only` may not include TSC-Net itself); the caption names it.
+ */
+export async function ctFigures(ctx: FigureContext, rows: { student: string; tscNet: string | string[] }): Promise<ReproductionFigure[]> {
+  const find = (method: string) => ctx.results.filter((x) => x.method === method).sort((a, b) => a.seed - b.seed)[0];
+  const known = () => [...new Set(ctx.results.map((x) => x.method))].join(', ');
+  const student = find(rows.student);
+  if (!student) throw new Error(`ct figures: no finished run of '${rows.student}' among ${known()}`);
+  const wanted = Array.isArray(rows.tscNet) ? rows.tscNet : [rows.tscNet];
+  const distilledLabel = wanted.find((m) => find(m));
+  if (!distilledLabel) throw new Error(`ct figures: no finished run of ${wanted.map((m) => `'${m}'`).join(' / ')} among ${known()}`);
+  const tsc = find(distilledLabel)!;
   const resolved = parseYaml(fs.readFileSync(path.join(tsc.runDir, 'config.resolved.yaml'), 'utf8')) as { data: unknown; eval: unknown };
   const data = ctDataSchema.parse(resolved.data);
   const window = ctEvalSchema.parse(resolved.eval).window;
@@ -59,7 +64,7 @@ export async function ctFigures(ctx: FigureContext, rows: { student: string; tsc
       for (let r = 0; r < n; r++) canvas.set(g.subarray(r * n, (r + 1) * n), (row * (n + GAP) + r) * width + col * (n + GAP));
     });
     const scores = [ldct, ...outputs].map((hu) => scoreCt(slice.hu, hu, n, window));
-    captions.push(`${Math.round(dose * 100)} % dose (row ${row + 1}): PSNR LDCT ${scores[0].psnr.toFixed(2)} dB, student ${scores[1].psnr.toFixed(2)} dB, TSC-Net ${scores[2].psnr.toFixed(2)} dB`);
+    captions.push(`${Math.round(dose * 100)} % dose (row ${row + 1}): PSNR LDCT ${scores[0].psnr.toFixed(2)} dB, student ${scores[1].psnr.toFixed(2)} dB, ${distilledLabel} ${scores[2].psnr.toFixed(2)} dB`);
   });
   for (const m of models) m.dispose();
   const file = path.join(ctx.outDir, 'figures', 'ct-slice.png');
@@ -68,7 +73,7 @@ export async function ctFigures(ctx: FigureContext, rows: { student: string; tsc
   ctx.log(`figure: ${file}`);
   return [{
     title: `Held-out slice ${slice.name} (patient ${slice.patient})`,
-    caption: `Left to right: NDCT, simulated LDCT, student, TSC-Net (+ DEM); display window [${window[0]}, ${window[1]}] HU; ${n}x${n} px of ${slice.pixelMm.toFixed(2)} mm. ${captions.join('; ')}.`,
+    caption: `Left to right: NDCT, simulated LDCT, student, ${distilledLabel}; display window [${window[0]}, ${window[1]}] HU; ${n}x${n} px of ${slice.pixelMm.toFixed(2)} mm. ${captions.join('; ')}.`,
     file,
   }];
 }

@@ -46,5 +46,6 @@ export const ctQuick: Reproduction = {
   rows: ctRows('quick', [0]),
   columns: ctColumns(),
   outDir: 'reports/ct-quick',
-  figures: (ctx) => ctFigures(ctx, { student: 'student', tscNet: 'TSC-Net (+ DEM)' }),
+  // TSC-Net first; a partial run (--only) falls back to the strongest TSC-Net ablation it has.
+  figures: (ctx) => ctFigures(ctx, { student: 'student', tscNet: ['TSC-Net (+ DEM)', 'student + consistency + CR', 'student + consistency'] }),
 };

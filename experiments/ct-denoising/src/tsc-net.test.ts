@@ -57,6 +57,6 @@ describe('TSC-Net micro run', () => {
     const fig = figures[0] as { file: string; caption: string };
     const img = readImage(fig.file);
     expect([img.height, img.width]).toEqual([128, 4 * 128 + 3 * 4]);
-    expect(fig.caption).toMatch(/NDCT, simulated LDCT, student, TSC-Net/);
+    expect(fig.caption).toMatch(/NDCT, simulated LDCT, student, TSC-Net \(\+ DEM\)/);
   }, 600000);
 });
