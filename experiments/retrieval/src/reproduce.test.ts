@@ -82,5 +82,6 @@ describe('retrieval reproduction (micro profile) into a real MLflow server', () 
       expect(run.tags['kdlab.metric_convention']).toContain('Recall@1/5/10');
       expect(run.tags['kdlab.source_level']).toBe('official-code');
     }
-  });
+    // 12 runs (teacher training + 11 rows): ~1 min on 2 idle cores, several under load.
+  }, 600000);
 });
