@@ -28,13 +28,15 @@ export interface RetrievalProfile {
   file: string;
   dual: string;
   cross: string;
+  /** Stacked after the family file on the small cross-encoder rows (e.g. their own step count). */
+  crossExtra?: string;
 }
 
 function rowsOf(p: RetrievalProfile, seeds: number[], generated: { init: string[]; firstStage: string[] }): ReproductionRow[] {
   const family = (kind: 'dual' | 'cross', student: string, extra: string[]) =>
     METHODS.map((m) => ({
       method: `${student}${m.label}`,
-      files: [p.file, kind === 'dual' ? p.dual : p.cross, ...generated.init, ...extra, `${CONFIGS}/methods/${m.file}.yaml`],
+      files: [p.file, ...(kind === 'dual' ? [p.dual] : [p.cross, ...(p.crossExtra ? [p.crossExtra] : [])]), ...generated.init, ...extra, `${CONFIGS}/methods/${m.file}.yaml`],
       seeds,
       name: `${p.name}-${kind}-${m.file}`,
     }));
@@ -96,7 +98,7 @@ export function retrievalReproduction(o: { name: string; profile: RetrievalProfi
 
 export const retrievalQuick = retrievalReproduction({
   name: 'retrieval-quick',
-  profile: { name: 'quick', file: `${CONFIGS}/profiles/quick.yaml`, dual: `${CONFIGS}/students/dual.yaml`, cross: `${CONFIGS}/students/cross.yaml` },
+  profile: { name: 'quick', file: `${CONFIGS}/profiles/quick.yaml`, dual: `${CONFIGS}/students/dual.yaml`, cross: `${CONFIGS}/students/cross.yaml`, crossExtra: `${CONFIGS}/profiles/quick-cross.yaml` },
   seeds: [0],
   description: 'Flickr8k-1k (800/100/100 images), quick profile (CPU): 4-block cross-encoder teacher; dual-encoder and 2-block cross-encoder students alone, + KD, + static CD, + DCD (aligned), + DCD (as released); cross-encoders re-rank the top 20 of the dual encoder',
 });
