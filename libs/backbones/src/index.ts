@@ -62,3 +62,9 @@ export { DeformConv2D, bilinearGather, type DeformConv2DArgs } from './layers/de
 // CT denoisers (archs/ct/, added for experiments/ct-denoising): redcnn (presets redcnn-tiny,
 // redcnn-tiny-dem) with TSC-Net's dynamic enhancement module (attention + DeformConv2D). Input and
 // output [N, H, W, 1]; taps 'enc1'..'enc5', 'bottleneck', 'dec1'..'dec4', 'output', 'dem.*'.
+// EFDN (archs/sr/efdn.ts, added for issue 10): EDBB, the re-parameterisable edge-enhanced conv
+// (layers/edbb.ts: training-time branches, foldEdbb into one 3x3 conv), ResizeLike (PyTorch-style
+// bilinear, differentiable), and reparameterize(trained, deployed) which folds a model by layer name.
+export { EDBB, EDBB_MASKS, edbbForward, foldEdbb, type EdbbArgs } from './layers/edbb';
+export { ResizeLike, resizeBilinearTorch, linearInterpMatrix } from './layers/resize-like';
+export { reparameterize } from './reparam';
