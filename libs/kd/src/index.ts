@@ -36,3 +36,5 @@ export { spatialAffinity } from './losses/fakd';
 export { selectHintPoints, describeLayers, pairHints, probeSpatialSizes, standardise, HINT_METRICS, type HintSelection, type LayerDescription, type HintMetric } from './hints/clustered';
 export { kMeans, type KMeansResult } from './hints/kmeans';
 export { linearCka } from './hints/cka';
+// The cross-task weight rule (each term starts at a fixed fraction of the task loss on the first batch).
+export { calibratedWeights, type Calibration, type CalibrationInput } from './calibrate';

@@ -23,6 +23,7 @@ import { RunInterrupted, TrainingLoop, type Tapped } from './train/loop';
 import { modelWeights, predictWith } from './train/models';
 import { METRIC, TAG } from './train/naming';
 import { resolveTeacher, type ResolvedTeacher } from './train/teacher';
+import { calibrateTerms } from './train/calibrate';
 import { progress } from './progress';
 import { sourceTags } from './source-tags';
 import { loggedSteps, skippingLoggedPoints } from './resume-metrics';
@@ -170,7 +171,7 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         const size = sizeOf(student);
         modelSize = { [METRIC.params]: size.params, [METRIC.flops]: size.flops };
         handle.logMetrics(modelSize, 0);
-        const terms = config.kd!.terms;
+        let terms = config.kd!.terms;
         // The terms' layers, and those their losses read through the context (e.g. a cross-layer correlation's second layer).
         const tapped = DistillationObjective.tapNames(terms);
         const tapNames = (side: 'student' | 'teacher') => tapped[side];
@@ -180,13 +181,22 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         const adapterSeed = rng.seed();
         const dataRng = rng.fork();
         const channels = { student: tapChannels(student, tapNames('student')), teacher: teacher ? tapChannels(teacher.model, tapNames('teacher')) : {} };
+        const stream = instance.trainStream(dataRng);
+        const calibrate = config.kd!.calibrate;
+        if (calibrate) {
+          // The cross-task weight rule: measured on the first training batch, before any checkpoint is restored.
+          const c = calibrateTerms({ terms, calibrate, channels, adapterSeed, student: studentTaps, teacher: teacherTaps, stream, dataRng });
+          terms = c.terms;
+          handle.logMetrics({ [METRIC.calibrationTaskLoss]: c.calibration.taskLoss, ...Object.fromEntries(Object.entries(c.calibration.weights).map(([k, w]) => [METRIC.calibratedWeight(k), w])) }, 0);
+          log(`kd.calibrate (fraction ${calibrate.fraction} of the task loss ${c.calibration.taskLoss.toPrecision(4)} on the first batch): ${Object.entries(c.calibration.weights).map(([k, w]) => `${k}=${w.toPrecision(4)}`).join(', ')}`);
+        }
         const objective = new DistillationObjective(terms, channels, adapterSeed);
         const checkpoints = new CheckpointStore(runDir, config.train!.keepCheckpoints);
         loop = new TrainingLoop({
           student: studentTaps,
           teacher: teacherTaps,
           objective,
-          stream: instance.trainStream(dataRng),
+          stream,
           dataRng,
           optim: config.optim!,
           train: config.train!,

@@ -111,6 +111,19 @@ export const sourceSchema = z
   })
   .strict();
 
+/**
+ * The cross-task weight rule (libs/kd/src/calibrate.ts): each listed term's weight is replaced, before
+ * the first step, by `fraction` x (weighted task loss) / (the term's raw value), both measured on the
+ * first training batch with the freshly initialised student, so the term starts at that fraction of
+ * the task loss. Task terms are those against 'target'; `terms` defaults to every other term.
+ */
+export const calibrateSchema = z
+  .object({
+    fraction: z.number().positive(),
+    terms: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+
 export const runConfigSchema = z
   .object({
     experiment: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
@@ -127,7 +140,7 @@ export const runConfigSchema = z
     eval: z.record(z.unknown()).default({}),
     teacher: teacherSchema.optional(),
     student: studentSchema,
-    kd: z.object({ terms: z.array(termSchema).min(1) }).strict().optional(),
+    kd: z.object({ terms: z.array(termSchema).min(1), calibrate: calibrateSchema.optional() }).strict().optional(),
     optim: optimSchema.optional(),
     train: trainSchema.optional(),
     tracking: z.object({ uri: z.string().optional() }).strict().default({}),
@@ -145,6 +158,11 @@ export const runConfigSchema = z
       if (t.teacher === 'target' && t.adapter) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['kd', 'terms', i, 'adapter'], message: 'a term against the target takes no adapter' });
     });
     const names = c.kd?.terms.map((t) => t.name) ?? [];
+    c.kd?.calibrate?.terms?.forEach((n, i) => {
+      const term = c.kd!.terms.find((t) => t.name === n);
+      if (!term) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['kd', 'calibrate', 'terms', i], message: `no term named ${JSON.stringify(n)} (terms: ${names.join(', ')})` });
+      else if (term.teacher === 'target') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['kd', 'calibrate', 'terms', i], message: `term ${JSON.stringify(n)} is a task term (teacher: target); the rule scales the others against it` });
+    });
     names.forEach((n, i) => {
       if (names.indexOf(n) !== i) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['kd', 'terms', i, 'name'], message: `duplicate term name ${JSON.stringify(n)}` });
     });
@@ -159,3 +177,4 @@ export type TrainConfig = z.infer<typeof trainSchema>;
 export type TeacherConfig = z.infer<typeof teacherSchema>;
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;
+export type CalibrateConfig = z.infer<typeof calibrateSchema>;

@@ -35,4 +35,8 @@ export const METRIC = {
   flops: 'model/flops',
   teacherParams: 'model/teacher_params',
   teacherFlops: 'model/teacher_flops',
+  /** The weight kd.calibrate gave a term (logged at step 0). */
+  calibratedWeight: (name: string) => `kd/weight/${name}`,
+  /** The weighted task loss on the first batch that kd.calibrate measured against. */
+  calibrationTaskLoss: 'kd/calibration_task_loss',
 } as const;
