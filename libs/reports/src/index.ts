@@ -11,3 +11,8 @@ export { summarize, type Stat } from './model/stats';
 export { rankColumn, type Rank } from './model/rank';
 export { buildTable, type ResultTable, type TableRow, type Cell } from './model/table';
 export { redactUrl, redactText } from './redact';
+// Cross-task study reports (issue 21): losses x domains matrix, Kendall's tau heat map, summary, CSV.
+export { buildCrossTaskReport, type CrossTaskReportResult } from './cross-task/build';
+export { buildMatrix, type CrossTaskMatrix, type MatrixCell, type TauCell, type LossSummary } from './cross-task/matrix';
+export { kendallTauB } from './cross-task/kendall';
+export type { CrossTaskInput, CrossTaskDomain, CrossTaskLoss, CrossTaskObservation, CrossTaskSkip, CrossTaskPending, SourceLevel } from './cross-task/model';
