@@ -1,6 +1,8 @@
-"""Golden values for the SISR part-two losses (issue 10): edge-gv (libs/kd/src/losses/edge-gv.ts) and
+"""Golden values for the SISR part-two losses (issue 10): edge-gv (libs/kd/src/losses/edge-gv.ts),
 pcl (libs/kd/src/losses/pcl.ts: the InfoNCE term through a fixed small discriminator, and the
-discriminator's dual contrastive loss, on fixed views).
+discriminator's dual contrastive loss, on fixed views) and meta-kd (libs/kd/src/losses/meta-kd.ts:
+the KRNet texture term with fixed KRNet weights; its meta-gradient is tested against finite
+differences in src/meta/meta-gradient.test.ts).
 
 Run: .venv/bin/python libs/kd/golden/gen_sisr2_losses.py   (numpy only)
 Writes sisr2_losses.json beside this file. Each case: the loss options, the student and teacher
@@ -190,9 +192,49 @@ def pcl_cases(rng):
     return [case]
 
 
+# ---- Meta-KD's KRNet term (abstract-only reading; formulas in libs/kd/src/losses/meta-kd.ts)
+def conv1x1(x, w, b):
+    return np.einsum('nhwi,io->nhwo', x, w[0, 0]) + b
+
+
+def neighbours(x):
+    n, h, w, c = x.shape
+    p = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    return np.stack([p[:, i:i + h, j:j + w, :] for i in range(3) for j in range(3)], axis=3)
+
+
+def meta_kd(fs, ft, phi, distance):
+    wt, bt, ws, bs, wk, bk, wd, bd = phi
+    u, v = conv1x1(ft, wt, bt), conv1x1(fs, ws, bs)
+    k = conv1x1(np.concatenate([u, v, u * v], axis=-1), wk, bk)
+    z = conv1x1(fs, wd, bd)
+    a = np.exp(z - z.max(-1, keepdims=True))
+    a = (a / a.sum(-1, keepdims=True))[..., None]
+    d = (neighbours(v) * a).sum(3) - (neighbours(k) * a).sum(3)
+    return np.mean(np.abs(d)) if distance == 'l1' else np.mean(d ** 2)
+
+
+def meta_kd_cases(rng):
+    cases = []
+    cs, ct, c = 3, 5, 4
+    for distance in ['l1', 'l2']:
+        phi = [rng.normal(0, 0.5, (1, 1, ct, c)), rng.normal(0, 0.1, (c,)), rng.normal(0, 0.5, (1, 1, cs, c)), rng.normal(0, 0.1, (c,)),
+               rng.normal(0, 0.5, (1, 1, 3 * c, c)), rng.normal(0, 0.1, (c,)), rng.normal(0, 0.5, (1, 1, cs, 9)), rng.normal(0, 0.1, (9,))]
+        fs = rng.normal(0, 1, (2, 5, 4, cs))
+        ft = rng.normal(0, 1, (2, 5, 4, ct))
+        f = lambda x: meta_kd(x, ft, phi, distance)
+        cases.append({
+            'loss': {'kind': 'meta-kd', 'width': c, 'distance': distance},
+            'krnet_weights': [packed(w) for w in phi],
+            'student': packed(fs), 'teacher': packed(ft),
+            'value': f(fs), 'grad_student': packed(num_grad(f, fs.copy())),
+        })
+    return cases
+
+
 def main():
     rng = np.random.default_rng(1010)
-    cases = edge_gv_cases(rng) + pcl_cases(rng)
+    cases = edge_gv_cases(rng) + pcl_cases(rng) + meta_kd_cases(rng)
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'sisr2_losses.json'), 'w') as fh:
         json.dump({'cases': cases}, fh)
     for c in cases:

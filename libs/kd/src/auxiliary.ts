@@ -8,6 +8,26 @@
 // A loss opts in by having an `auxiliary` property (duck-typed, so DistillLoss itself
 // is unchanged); its weights must not be listed in the loss's trainableWeights.
 import type { Scalar, Tensor, Variable } from '@kdlab/engine';
+import type { Taps } from './taps';
+
+/**
+ * What a meta-learned auxiliary network (Meta-KD's KRNet) sees of the student step: the student
+ * itself, so it can take a virtual step and score it on held-out data.
+ */
+export interface StudentStep {
+  /** The student's trainable weights (assigned in place only inside metaGradients, then restored). */
+  weights: Variable[];
+  /** The student's taps on x (training mode). */
+  forward(x: Tensor): Taps;
+  input: Tensor;
+  target: Tensor;
+  /** The teacher's taps of this batch (null without a teacher). */
+  teacher: Taps | null;
+  /** Picks the term's student and teacher tensors from taps. */
+  pick(student: Taps, teacher: Taps | null, target: Tensor): [Tensor, Tensor];
+  /** The student's learning rate at this step. */
+  lr: number;
+}
 
 export interface AuxiliaryNetwork {
   /** Weights trained only by the auxiliary update (never by the student's optimiser). */
@@ -25,6 +45,11 @@ export interface AuxiliaryNetwork {
    * the student produced it in the step, a constant here) and teacher tensor.
    */
   loss(student: Tensor, teacher: Tensor): Scalar;
+  /**
+   * Optional (additive): when present, the runner applies these gradients (one per weight, the
+   * meta-objective's) instead of minimising loss(); returns them with the objective's value.
+   */
+  metaGradients?(step: StudentStep): { grads: Tensor[]; value: number };
 }
 
 /** The auxiliary network of a loss, when it has one. */

@@ -29,7 +29,7 @@ export { DistillationObjective, termSpecSchema, OUTPUT, TARGET, type TermSpec, t
 export { stopGradient } from './stop-gradient';
 // Segmentation (GlaS / CoCo DistillNet): auxiliary networks of losses (trained by their own optimiser
 // after each student step: a WGAN critic, a paraphraser) and layers a loss reads through its context.
-export { auxiliaryOf, extraTapsOf, type AuxiliaryNetwork, type ExtraTaps } from './auxiliary';
+export { auxiliaryOf, extraTapsOf, type AuxiliaryNetwork, type ExtraTaps, type StudentStep } from './auxiliary';
 export { ConvStack, leakyRelu, type ConvLayerSpec } from './conv-stack';
 export { spatialAffinity } from './losses/fakd';
 // Hint points chosen by clustering the teacher's layers (PURSUhInT-style), for FitNet/AT terms.
@@ -38,3 +38,6 @@ export { kMeans, type KMeansResult } from './hints/kmeans';
 export { linearCka } from './hints/cka';
 // The cross-task weight rule (each term starts at a fixed fraction of the task loss on the first batch).
 export { calibratedWeights, type Calibration, type CalibrationInput } from './calibrate';
+// Meta-KD (issue 10): the meta-gradient of a distillation module after a virtual student step
+// (second order by a central difference of first-order gradients).
+export { metaGradient, type MetaGradientParts } from './meta/meta-gradient';

@@ -7,6 +7,7 @@ import { tf } from '@kdlab/engine';
 import type { Tensor, Tensor4D, Variable } from '@kdlab/engine';
 import { createLoss } from '../loss';
 import { stopGradient } from '../stop-gradient';
+import type { MetaKdLoss } from './meta-kd';
 import type { PclLoss } from './pcl';
 
 interface Packed {
@@ -23,11 +24,23 @@ interface GoldenCase {
   positives?: Packed[];
   negatives?: Packed[];
   d_loss?: { real: Packed[]; fake: Packed[]; value: number };
+  krnet_weights?: Packed[];
 }
 
 const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'golden', 'sisr2_losses.json'), 'utf8')) as { cases: GoldenCase[] };
 const tensor = (p: Packed) => tf.tensor(p.data, p.shape, 'float32');
-const plain = golden.cases.filter((c) => c.loss.kind === 'edge-gv');
+const plain = golden.cases.filter((c) => c.loss.kind === 'edge-gv' || c.loss.kind === 'meta-kd');
+
+/** A loss from a golden case, with its learned parts built and set to the case's weights. */
+function fromCase(c: GoldenCase) {
+  const loss = createLoss(c.loss);
+  if (c.krnet_weights) {
+    const k = loss as MetaKdLoss;
+    k.build({ student: c.student.shape[3], teacher: c.teacher.shape[3] }, 0);
+    k.weights.forEach((w, i) => w.assign(tensor(c.krnet_weights![i])));
+  }
+  return loss;
+}
 const pclCases = golden.cases.filter((c) => c.loss.kind === 'pcl');
 
 function pclWithWeights(c: GoldenCase): PclLoss {
@@ -39,7 +52,7 @@ function pclWithWeights(c: GoldenCase): PclLoss {
 
 describe('SISR part-two losses against numpy golden values', () => {
   it.each(plain.map((c) => [JSON.stringify(c.loss), c] as const))('%s: value (1e-4 relative) and gradient w.r.t. the student', (_l, c) => {
-    const loss = createLoss(c.loss);
+    const loss = fromCase(c);
     const s = tensor(c.student);
     const t = tensor(c.teacher);
     const value = loss.compute(s, t).dataSync()[0];
@@ -132,5 +145,13 @@ describe('SISR part-two losses against numpy golden values', () => {
       expect(() => loss.compute(x, tf.zeros([2, 32, 16, 3]), { input: lr })).toThrow(/pcl.*same shape/);
       expect(() => loss.compute(x, hr)).toThrow(/pcl.*LR input/);
     });
+  });
+
+  it('meta-kd: clear errors for a grid mismatch and for taps of other widths than KRNet was built for', () => {
+    const loss = createLoss({ kind: 'meta-kd' }) as MetaKdLoss;
+    expect(() => loss.compute(tf.zeros([1, 4, 4, 3]), tf.zeros([1, 4, 4, 5]))).toThrow(/meta-kd.*build/);
+    loss.build({ student: 3, teacher: 5 }, 0);
+    expect(() => loss.compute(tf.zeros([1, 4, 4, 3]), tf.zeros([1, 4, 2, 5]))).toThrow(/meta-kd.*same batch and spatial size/);
+    expect(() => loss.compute(tf.zeros([1, 4, 4, 2]), tf.zeros([1, 4, 4, 5]))).toThrow(/meta-kd.*built for 3 student/);
   });
 });

@@ -9,7 +9,7 @@
 // keep() on the student's taps inside it, update() after it.
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor, TensorContainer } from '@kdlab/engine';
-import type { DistillationObjective, Taps } from '@kdlab/kd';
+import type { DistillationObjective, StudentStep, Taps } from '@kdlab/kd';
 import { assignStored, toStored, type StoredTensor } from '../checkpoint/stored';
 import { optimizerSchema } from '../config/schema';
 import { TrainOptimizer } from '../optim/optimizer';
@@ -40,22 +40,33 @@ export class AuxiliaryUpdates {
     this.kept = { output: tf.keep(student.output.clone()), features: Object.fromEntries(Object.entries(student.features).map(([k, v]) => [k, tf.keep(v.clone())])) };
   }
 
-  /** One step of every auxiliary network that trains now; returns its loss per term for logging. */
-  update(teacher: Taps | null, target: Tensor): Record<string, number> {
+  /**
+   * One step of every auxiliary network that trains now; returns its loss per term for logging.
+   * `student` is what a meta-learned network (one with metaGradients) needs of the student step.
+   */
+  update(teacher: Taps | null, target: Tensor, student?: Omit<StudentStep, 'teacher' | 'target' | 'pick'>): Record<string, number> {
     const values: Record<string, number> = {};
-    const student = this.kept;
+    const kept = this.kept;
     this.kept = null;
-    if (!student) return values;
+    if (!kept) return values;
     try {
       for (const p of this.parts) {
         if (!p.training) continue;
-        const [s, t] = p.pick(student, teacher, target);
+        if (p.network.metaGradients) {
+          if (!student) throw new Error(`auxiliary network of term '${p.term}' is meta-learned and needs the student step (weights, forward, input)`);
+          const { grads, value } = p.network.metaGradients({ ...student, teacher, target, pick: p.pick });
+          p.optimizer.optimizer.applyGradients(Object.fromEntries(p.network.weights.map((w, i) => [w.name, grads[i]])));
+          tf.dispose(grads);
+          values[auxiliaryMetric(p.term)] = value;
+          continue;
+        }
+        const [s, t] = p.pick(kept, teacher, target);
         const cost = p.optimizer.optimizer.minimize(() => p.network.loss(s, t), true, p.network.weights) as Scalar;
         values[auxiliaryMetric(p.term)] = cost.dataSync()[0];
         cost.dispose();
       }
     } finally {
-      tf.dispose(student as unknown as TensorContainer);
+      tf.dispose(kept as unknown as TensorContainer);
     }
     return values;
   }

@@ -132,7 +132,8 @@ export class TrainingLoop {
     if (optimized !== total) optimized.dispose();
     const values: Record<string, number> = { [METRIC.loss]: total.dataSync()[0] };
     for (const [k, v] of Object.entries(terms)) values[METRIC.term(k)] = v.dataSync()[0];
-    Object.assign(values, this.aux.update(teacherTaps, target));
+    const studentWeights = this.vars.slice(0, this.p.student.model.trainableWeights.length);
+    Object.assign(values, this.aux.update(teacherTaps, target, { weights: studentWeights, forward: (x) => this.p.student.forward(x, true), input, lr: this.optimizer.learningRate }));
     tf.dispose([total, input, target, ...(teacherInput ? [teacherInput] : []), ...Object.values(terms)]);
     if (teacherTaps) tf.dispose(teacherTaps as unknown as TensorContainer);
     return values;
