@@ -37,7 +37,9 @@ async function histories(uri: string, runId: string): Promise<Record<string, Met
 
 /** SIGKILLs a run once its store holds a point logged after its newest checkpoint; returns its tracking run id. */
 async function killAfterUncheckpointedPoints(root: string, uri: string): Promise<{ runId: string; lastCheckpoint: number; loggedBeyond: number }> {
-  const run = kdlab(['run', config, '--runs-dir', path.join(dir, root), '--tracking-uri', uri, ...common], { KDLAB_STEP_DELAY_MS: '150' });
+  // 400 ms a step: the 5 steps between checkpoints (2 s) outlast the tracker's 1 s flush interval, so points
+  // logged after a checkpoint reach the store before the next checkpoint even on an idle machine.
+  const run = kdlab(['run', config, '--runs-dir', path.join(dir, root), '--tracking-uri', uri, ...common], { KDLAB_STEP_DELAY_MS: '400' });
   await waitFor(() => checkpointSteps(root).length > 0 && readRunState(runDir(root)) !== undefined, 90000, 'a first checkpoint');
   const runId = readRunState(runDir(root))!.runId;
   const tracker = createTracker(uri);
