@@ -11,6 +11,14 @@ export function weightRuleText(plan: StudyPlan): string {
   return `One rule for every domain and loss (kd.calibrate, libs/kd/src/calibrate.ts): before the first step, the distillation term's weight is set to ${f} × (the weighted task loss) / (the term's raw value), both measured on the first training batch with the freshly initialised student and the frozen teacher, so that every distillation term starts at ${f} of the task loss. Training data only; nothing is tuned on any domain's validation or test data. The task terms keep the weights of the domain's own student-alone config.`;
 }
 
+/** The study's description, and which of its domains this report covers when --domains chose some. */
+function coverage(plan: StudyPlan): string | undefined {
+  const left = plan.study.domains.filter((d) => !plan.domains.includes(d));
+  if (left.length === 0) return plan.study.description;
+  const note = `This report covers only ${plan.domains.map((d) => d.label).join(', ')} (chosen with --domains); the study also defines ${left.map((d) => d.label).join(', ')}, not run here.`;
+  return plan.study.description ? `${plan.study.description} ${note}` : note;
+}
+
 export async function studyReportInput(plan: StudyPlan, tracker: Tracker, command: string): Promise<CrossTaskInput> {
   const done = await finishedRuns(tracker, plan.experiment);
   const observations: CrossTaskObservation[] = [];
@@ -29,7 +37,7 @@ export async function studyReportInput(plan: StudyPlan, tracker: Tracker, comman
   const uri = tracker.uri;
   return {
     title: plan.study.title,
-    description: plan.study.description,
+    description: coverage(plan),
     weightRule: weightRuleText(plan),
     noiseThreshold: plan.study.noiseThreshold,
     profile: plan.profile,

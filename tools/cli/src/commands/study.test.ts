@@ -30,5 +30,6 @@ describe('kdlab study', () => {
     expect(csv).toMatch(/"?fakd"?,.*,skipped,.*sequence \[N, T, C\]/);
     expect(csv.match(/,missing,/g)).toHaveLength(5);
     expect(fs.existsSync(path.join(tmp, 'mlruns'))).toBe(false); // --report-only ran nothing
+    expect(fs.readFileSync(path.join(tmp, 'out', 'index.html'), 'utf8')).toMatch(/This report covers only speech enhancement \(MANNER\) \(chosen with --domains\); the study also defines SISR/);
   });
 });
