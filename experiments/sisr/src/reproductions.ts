@@ -1,7 +1,9 @@
 // The SISR reproductions `kdlab reproduce` knows. sisr-quick: the x4 table of
 // the quick profile (small EDSR teacher/student, CPU schedule), every row of
 // issue 4: bicubic, teacher, student alone, and student + output KD / FD /
-// FAKD / FACD / LSFD, the student rows over two seeds.
+// FAKD / FACD / LSFD, the student rows over two seeds; and issue 10's rows: EFDN
+// alone, + its edge loss, + edge loss + FAKD (against the same teacher), the
+// student + PCL, + PCL with the teacher as a positive, + Meta-KD (KRNet).
 import * as fs from 'fs';
 import * as path from 'path';
 import { repoRoot } from '@kdlab/data';
@@ -19,6 +21,12 @@ const METHODS: { file: string; method: string; seeded: boolean }[] = [
   { file: 'fakd', method: 'student + FAKD', seeded: true },
   { file: 'facd', method: 'student + FACD', seeded: true },
   { file: 'lsfd', method: 'student + LSFD', seeded: true },
+  { file: 'efdn', method: 'EFDN', seeded: true },
+  { file: 'efdn-edge', method: 'EFDN + edge loss', seeded: true },
+  { file: 'efdn-edge-fakd', method: 'EFDN + edge loss + FAKD', seeded: true },
+  { file: 'pcl', method: 'student + PCL', seeded: true },
+  { file: 'pcl-teacher', method: 'student + PCL (teacher positive)', seeded: true },
+  { file: 'meta-kd', method: 'student + Meta-KD', seeded: true },
 ];
 
 function profileOverlay(profile: string, file: string): string[] {
@@ -51,7 +59,7 @@ export function sisrColumns(scale: number, datasets: string[] = ['Set5', 'Set14'
 
 export const sisrQuick: Reproduction = {
   name: 'sisr-quick',
-  description: 'SISR x4, quick profile (CPU): bicubic, teacher, student, + output KD, + FD, + FAKD, + FACD, + LSFD',
+  description: 'SISR x4, quick profile (CPU): bicubic, teacher, student, + output KD, + FD, + FAKD, + FACD, + LSFD; EFDN, + edge loss, + edge loss + FAKD; student + PCL, + PCL (teacher positive), + Meta-KD',
   experiment: 'sisr-quick',
   rows: sisrRows('quick', 4, [0, 1]),
   columns: sisrColumns(4),

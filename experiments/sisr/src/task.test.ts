@@ -13,13 +13,14 @@ import { REPO, tempDir } from './testing/micro';
 const CONFIGS = path.join(REPO, 'experiments/sisr/configs');
 
 describe('sisr configs', () => {
-  it('every profile x scale x method combination resolves (validated, scale filled in)', () => {
+  it('every profile x scale x method combination resolves (validated, scale filled in; with its profile overlay)', () => {
     const methods = fs.readdirSync(path.join(CONFIGS, 'methods')).filter((f) => f.endsWith('.yaml'));
-    expect(methods).toHaveLength(8);
+    expect(methods).toHaveLength(14);
     for (const profile of ['quick', 'paper']) {
       for (const scale of [2, 3, 4]) {
         for (const m of methods) {
-          const run = resolveRun([path.join(CONFIGS, `${profile}-x${scale}.yaml`), path.join(CONFIGS, 'methods', m)]);
+          const overlay = path.join(CONFIGS, 'methods', profile, m);
+          const run = resolveRun([path.join(CONFIGS, `${profile}-x${scale}.yaml`), path.join(CONFIGS, 'methods', m), ...(fs.existsSync(overlay) ? [overlay] : [])]);
           expect(run.config.data.scale).toBe(scale);
           if ('model' in run.config.student) expect(run.config.student.model.scale).toBe(scale);
           expect(run.config.experiment).toBe(`sisr-${profile}`);
@@ -29,7 +30,10 @@ describe('sisr configs', () => {
   });
 
   it('the sisr-quick reproduction lists every row of the table, at x4', () => {
-    expect(sisrQuick.rows.map((r) => r.method)).toEqual(['bicubic', 'teacher', 'student', 'student + output KD', 'student + FD', 'student + FAKD', 'student + FACD', 'student + LSFD']);
+    expect(sisrQuick.rows.map((r) => r.method)).toEqual([
+      'bicubic', 'teacher', 'student', 'student + output KD', 'student + FD', 'student + FAKD', 'student + FACD', 'student + LSFD',
+      'EFDN', 'EFDN + edge loss', 'EFDN + edge loss + FAKD', 'student + PCL', 'student + PCL (teacher positive)', 'student + Meta-KD',
+    ]);
     for (const row of sisrQuick.rows) for (const f of row.files) expect(fs.existsSync(path.join(REPO, f))).toBe(true);
     expect(sisrQuick.columns.map((c) => c.key)).toContain('eval/B100/x4/ssim');
   });
