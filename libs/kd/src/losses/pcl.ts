@@ -123,9 +123,10 @@ export class PclLoss extends DistillLoss {
   infoNce(sr: Tensor4D, positives: Tensor4D[], negatives: Tensor4D[]): Scalar {
     const d = this.discriminator;
     return tf.tidy(() => {
-      // The views are constants w.r.t. the student (HR, LR, the frozen teacher's output): only SR carries a gradient.
-      const embed = (x: Tensor4D) => d.features(x);
-      return pclInfoNce(d.features(sr), positives.map(embed), negatives.map(embed), this.o.tau);
+      // One stacked discriminator call (per-set BatchNorm statistics); the views are constants w.r.t. the
+      // student (HR, LR, the frozen teacher's output): only SR carries a gradient.
+      const [anchor, ...rest] = d.featuresOf([sr, ...positives, ...negatives]);
+      return pclInfoNce(anchor, rest.slice(0, positives.length), rest.slice(positives.length), this.o.tau);
     });
   }
 
@@ -158,9 +159,9 @@ export class PclLoss extends DistillLoss {
   dualContrastive(real: Tensor4D[], fake: Tensor4D[]): Scalar {
     const d = this.discriminator;
     return tf.tidy(() => {
-      const flat = (xs: Tensor4D[]) => tf.concat(xs.map((x) => d.logits(x).reshape([-1])));
-      const r = flat(real);
-      const f = flat(fake);
+      const logits = d.logitsOf([...real, ...fake]).map((l) => l.reshape([-1]));
+      const r = tf.concat(logits.slice(0, real.length));
+      const f = tf.concat(logits.slice(real.length));
       return contrastiveHalf(r, f).add(contrastiveHalf(f.neg(), r.neg())) as Scalar;
     });
   }

@@ -7,7 +7,8 @@
 // The embedding is the output of block `featureBlock` (default 4: their --cl_layer 4 with
 // --before_relu, i.e. after BatchNorm, before its LeakyReLU).
 // BatchNorm uses the statistics of the batch it is given (their discriminator is always in training
-// mode and each set of views goes through it on its own); eps 1e-5, no running averages.
+// mode and each set of views goes through it on its own; we stack the sets in one call for speed and
+// keep per-set statistics); eps 1e-5, no running averages.
 // Haar bands: for each 2x2 block [a b; c d] of a channel, (a - b + c - d)/2, (a + b - c - d)/2,
 // (a - b - c + d)/2 (orthonormal Haar details; pytorch_wavelets' orientation names and signs may
 // differ by a channel permutation / sign, which the first learned conv absorbs); channels ordered
@@ -86,32 +87,54 @@ export class PclDiscriminator {
     return Array.from({ length: this.spec.blocks }, (_, b) => this.spec.width * 2 ** Math.floor(b / 2));
   }
 
-  /** Block b's output before its LeakyReLU, for every block up to `until`; and the patch logits when run to the end. */
-  private run(x: Tensor4D, until: number): { features: Tensor4D; logits?: Tensor4D } {
-    let y = haarHighBands(x);
+  /**
+   * Block b's output before its LeakyReLU at block featureBlock, and the patch logits when run to the
+   * end, for several sets of images at once: the sets (same shape each) are stacked along the batch for
+   * the convolutions, and BatchNorm takes each set's own statistics, exactly as separate calls would.
+   */
+  private run(xs: Tensor4D[], until: number): { features: Tensor4D[]; logits?: Tensor4D[] } {
+    const g = xs.length;
+    const n = xs[0].shape[0];
+    xs.forEach((x) => {
+      if (!tf.util.arraysEqual(x.shape, xs[0].shape)) throw new Error(`pcl discriminator: every set of images needs the same shape, got [${xs[0].shape}] and [${x.shape}]`);
+    });
+    let y = haarHighBands(g === 1 ? xs[0] : (tf.concat(xs, 0) as Tensor4D));
     let features: Tensor4D | null = null;
     for (let b = 0; b <= until; b++) {
       const [k, gamma, beta] = this.weights.slice(3 * b, 3 * b + 3);
       // PyTorch's padding=1 on every side (TF's 'same' pads stride-2 convs on one side only).
       const z = tf.conv2d(tf.pad(y, PAD1), k as Tensor4D, b % 2 === 1 ? 2 : 1, 'valid');
-      const { mean, variance } = tf.moments(z, [0, 1, 2]);
-      const bn = z.sub(mean).div(variance.add(1e-5).sqrt()).mul(gamma).add(beta) as Tensor4D;
+      const [, h, w, c] = z.shape;
+      const grouped = z.reshape([g, n, h, w, c]);
+      const { mean, variance } = tf.moments(grouped, [1, 2, 3], true);
+      const bn = grouped.sub(mean).div(variance.add(1e-5).sqrt()).reshape([g * n, h, w, c]).mul(gamma).add(beta) as Tensor4D;
       if (b === this.spec.featureBlock) features = bn;
       y = tf.leakyRelu(bn, 0.2);
     }
-    if (until < this.spec.blocks - 1) return { features: features! };
+    const split = (t: Tensor4D) => (g === 1 ? [t] : (tf.split(t, g, 0) as Tensor4D[]));
+    if (until < this.spec.blocks - 1) return { features: split(features!) };
     const [k, bias] = this.weights.slice(3 * this.spec.blocks);
-    return { features: features!, logits: tf.conv2d(adaptiveAvgPool(y, 4), k as Tensor4D, 1, 'valid').add(bias) as Tensor4D };
+    return { features: split(features!), logits: split(tf.conv2d(adaptiveAvgPool(y, 4), k as Tensor4D, 1, 'valid').add(bias) as Tensor4D) };
   }
 
-  /** The embedding (block featureBlock, before its activation). */
+  /** The embedding (block featureBlock, before its activation) of each set of images. */
+  featuresOf(xs: Tensor4D[]): Tensor4D[] {
+    return tf.tidy(() => this.run(xs, this.spec.featureBlock).features);
+  }
+
+  /** The embedding of one set. */
   features(x: Tensor4D): Tensor4D {
-    return tf.tidy(() => this.run(x, this.spec.featureBlock).features);
+    return tf.tidy(() => this.run([x], this.spec.featureBlock).features[0]);
   }
 
-  /** Patch logits [N, 4, 4, 1]. */
+  /** Patch logits [N, 4, 4, 1] of each set of images. */
+  logitsOf(xs: Tensor4D[]): Tensor4D[] {
+    return tf.tidy(() => this.run(xs, this.spec.blocks - 1).logits!);
+  }
+
+  /** Patch logits of one set. */
   logits(x: Tensor4D): Tensor4D {
-    return tf.tidy(() => this.run(x, this.spec.blocks - 1).logits!);
+    return tf.tidy(() => this.run([x], this.spec.blocks - 1).logits![0]);
   }
 
   dispose(): void {
