@@ -30,24 +30,27 @@ async function queueOverhead(redisUrl: string, jobs: number): Promise<number> {
   const { Queue, Worker } = await import('bullmq');
   const { connect } = await import('@kdlab/sweep');
   const name = `bench-${Date.now()}`;
-  const queue = new Queue(name, { connection: connect(redisUrl) });
+  // BullMQ does not close connections it is given; the benchmark does, before Redis stops.
+  const connections = [0, 1, 2].map(() => connect(redisUrl));
+  const queue = new Queue(name, { connection: connections[0] });
   await queue.addBulk(Array.from({ length: jobs }, (_, i) => ({ name: 'empty', data: { i }, opts: { removeOnComplete: true } })));
   let done = 0;
   const t0 = performance.now();
-  const finished = new Promise<void>((resolve) => {
-    const workers = [0, 1].map(() => {
-      const w = new Worker(name, async () => undefined, { connection: connect(redisUrl), concurrency: 1 });
-      w.on('completed', () => {
-        if (++done === jobs) resolve();
-      });
-      return w;
+  let allDone!: () => void;
+  const finished = new Promise<void>((resolve) => (allDone = resolve));
+  const workers = [1, 2].map((c) => {
+    const w = new Worker(name, async () => undefined, { connection: connections[c], concurrency: 1 });
+    w.on('completed', () => {
+      if (++done === jobs) allDone();
     });
-    void finished.then(() => Promise.all(workers.map((w) => w.close())));
+    return w;
   });
   await finished;
   const seconds = (performance.now() - t0) / 1000;
+  await Promise.all(workers.map((w) => w.close()));
   await queue.obliterate({ force: true });
   await queue.close();
+  for (const c of connections) c.disconnect();
   return jobs / seconds;
 }
 
