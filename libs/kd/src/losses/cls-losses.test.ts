@@ -2,59 +2,43 @@
 // with PyTorch (float64, written from the papers' formulas, independently of
 // this code) on fixed inputs, with autograd gradients w.r.t. the student and,
 // for losses with learned weights (mimkd, mcl), w.r.t. those weights too.
-import * as fs from 'fs';
-import * as path from 'path';
 import { tf } from '@kdlab/engine';
 import type { Tensor } from '@kdlab/engine';
 import { createLoss } from '../loss';
+import { expectCloseTo, readGoldenCases, unpack, type GoldenLossCase, type Packed } from '../testing/golden';
 
-interface Packed { shape: number[]; data: number[] }
-interface GoldenCase {
-  loss: { kind: string; [k: string]: unknown };
-  student: Packed;
-  teacher: Packed;
-  value: number;
-  grad_student: Packed;
+interface ClsCase extends GoldenLossCase {
+  /** Learned weights of the loss (MIMKD's critic, MCL's heads), set before the value is computed. */
   weights?: Packed[];
   grad_weights?: Packed[];
 }
 
-const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'golden', 'cls_losses.json'), 'utf8')) as { cases: GoldenCase[] };
-const tensor = (p: Packed) => tf.tensor(p.data, p.shape, 'float32');
-
-function expectClose(got: Tensor, want: Packed, rel: number): void {
-  const w = tensor(want);
-  expect(got.shape).toEqual(w.shape);
-  const scale = w.abs().max().dataSync()[0];
-  expect(scale).toBeGreaterThan(0);
-  expect(got.sub(w).abs().max().dataSync()[0]).toBeLessThanOrEqual(rel * scale);
-  w.dispose();
-}
+const cases = readGoldenCases<ClsCase>('cls_losses.json');
 
 describe('classification losses against PyTorch golden values', () => {
   it('covers ce, kd, at, sp, mimkd (both levels) and mcl', () => {
-    const kinds = new Set(golden.cases.map((c) => `${c.loss.kind}${c.loss.level ? `:${String(c.loss.level)}` : ''}`));
+    const kinds = new Set(cases.map((c) => `${c.loss.kind}${c.loss.level ? `:${String(c.loss.level)}` : ''}`));
     for (const k of ['ce', 'kd', 'at', 'sp', 'mimkd', 'mimkd:local', 'mcl']) expect(kinds).toContain(k);
   });
 
-  it.each(golden.cases.map((c) => [JSON.stringify(c.loss), c] as const))('%s: value and gradients', (_l, c) => {
+  it.each(cases.map((c) => [JSON.stringify(c.loss), c] as const))('%s: value and gradients', (_l, c) => {
     const loss = createLoss(c.loss);
-    const s = tensor(c.student);
-    const t = tensor(c.teacher);
+    const s = unpack(c.student);
+    const t = unpack(c.teacher);
     if (c.weights) {
       loss.build({ student: c.student.shape[c.student.shape.length - 1], teacher: c.teacher.shape[c.teacher.shape.length - 1] }, 0);
       const vars = loss.trainableWeights;
       expect(vars.map((v) => v.shape)).toEqual(c.weights.map((w) => w.shape));
-      vars.forEach((v, i) => v.assign(tensor(c.weights![i])));
+      vars.forEach((v, i) => v.assign(unpack(c.weights![i])));
     }
     const value = loss.compute(s, t);
     expect(value.shape).toEqual([]);
     expect(Math.abs(value.dataSync()[0] - c.value)).toBeLessThanOrEqual(2e-5 * Math.abs(c.value) + 1e-6);
 
-    expectClose(tf.grad((x: Tensor) => loss.compute(x, t))(s), c.grad_student, 1e-4);
+    expectCloseTo(tf.grad((x: Tensor) => loss.compute(x, t))(s), c.grad_student, 1e-4);
     if (c.weights) {
       const { grads } = tf.variableGrads(() => loss.compute(s, t), loss.trainableWeights);
-      loss.trainableWeights.forEach((v, i) => expectClose(grads[v.name], c.grad_weights![i], 1e-4));
+      loss.trainableWeights.forEach((v, i) => expectCloseTo(grads[v.name], c.grad_weights![i], 1e-4));
       tf.dispose(Object.values(grads));
     }
     tf.dispose([s, t, value]);

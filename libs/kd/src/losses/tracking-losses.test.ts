@@ -1,13 +1,11 @@
 // Golden values: golden/gen_tracking_losses.py computes each Siamese-tracking loss with
 // PyTorch (float64, from the formulas, independently of this code) on fixed inputs, with the
 // autograd gradient w.r.t. the student. Cases with `target` pass it as LossContext.target.
-import * as fs from 'fs';
-import * as path from 'path';
 import { tf } from '@kdlab/engine';
 import type { Tensor } from '@kdlab/engine';
 import { createLoss, lossSource } from '../loss';
+import { readGoldenCases, unpack, type Packed } from '../testing/golden';
 
-interface Packed { shape: number[]; data: number[] }
 interface GoldenCase {
   loss: { kind: string; [k: string]: unknown };
   student: Packed;
@@ -17,13 +15,12 @@ interface GoldenCase {
   grad_student: Packed;
 }
 
-const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'golden', 'tracking_losses.json'), 'utf8')) as { cases: GoldenCase[] };
-const tensor = (p: Packed) => tf.tensor(p.data, p.shape, 'float32');
+const cases = readGoldenCases<GoldenCase>('tracking_losses.json');
 const KINDS = ['siamese-task', 'siamese-cls', 'rpn-reg', 'response-kd', 'teacher-bounded-reg', 'conditional-mutual'];
 
 describe('Siamese-tracking losses against PyTorch golden values', () => {
   it('covers every tracking loss, each with its method source', () => {
-    const kinds = new Set(golden.cases.map((c) => c.loss.kind));
+    const kinds = new Set(cases.map((c) => c.loss.kind));
     for (const k of KINDS) {
       expect(kinds).toContain(k);
       expect(lossSource(k)?.level).toMatch(/official-code|paper|abstract-only/);
@@ -31,16 +28,16 @@ describe('Siamese-tracking losses against PyTorch golden values', () => {
     expect(lossSource('conditional-mutual')?.level).toBe('abstract-only');
   });
 
-  it.each(golden.cases.map((c) => [JSON.stringify(c.loss), c] as const))('%s: value and gradient', (_l, c) => {
+  it.each(cases.map((c) => [JSON.stringify(c.loss), c] as const))('%s: value and gradient', (_l, c) => {
     const loss = createLoss(c.loss);
-    const s = tensor(c.student);
-    const t = tensor(c.teacher);
-    const context = c.target ? { target: tensor(c.target) } : undefined;
+    const s = unpack(c.student);
+    const t = unpack(c.teacher);
+    const context = c.target ? { target: unpack(c.target) } : undefined;
     const value = loss.compute(s, t, context);
     expect(value.shape).toEqual([]);
     expect(Math.abs(value.dataSync()[0] - c.value)).toBeLessThanOrEqual(2e-5 * Math.abs(c.value) + 1e-6);
     const grad = tf.grad((x: Tensor) => loss.compute(x, t, context))(s);
-    const want = tensor(c.grad_student);
+    const want = unpack(c.grad_student);
     expect(grad.shape).toEqual(want.shape);
     const scale = want.abs().max().dataSync()[0];
     expect(scale).toBeGreaterThan(0);
