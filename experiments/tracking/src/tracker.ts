@@ -57,6 +57,17 @@ interface Tracker {
   dispose(): void;
 }
 
+/** The first frame, shared by both trackers: target state, mean colour (the crops' padding) and the kept template. */
+function startTemplate(parts: SiameseParts, d: TrackingData, frame: Image, box: Box): { s: State; mean: [number, number, number]; template: Tensor4D[] } {
+  const s: State = { ...boxToTarget(box), kept: 0 };
+  const mean = meanColour(frame);
+  const z = cropSquares(frame, [{ cx: s.cx, cy: s.cy, size: exemplarSide(s.w, s.h, d.context) }], d.exemplar, mean);
+  const zf = parts.embed(z);
+  const template = parts.template(zf).map((t) => tf.keep(t));
+  tf.dispose([z, zf]);
+  return { s, mean, template };
+}
+
 function siamRpnTracker(parts: SiameseParts, d: TrackingData, e: TrackingEval): Tracker {
   const anchors = makeAnchors(d.stride, d.ratios, d.scales);
   const K = anchors.length;
@@ -68,12 +79,8 @@ function siamRpnTracker(parts: SiameseParts, d: TrackingData, e: TrackingEval): 
   let s: State = { cx: 0, cy: 0, w: 0, h: 0, kept: 0 };
   return {
     init(frame, box) {
-      s = { ...boxToTarget(box), kept: 0 };
-      mean = meanColour(frame);
-      const z = cropSquares(frame, [{ cx: s.cx, cy: s.cy, size: exemplarSide(s.w, s.h, d.context) }], d.exemplar, mean);
-      const zf = parts.embed(z);
-      template = parts.template(zf).map((t) => tf.keep(t));
-      tf.dispose([z, zf]);
+      tf.dispose(template);
+      ({ s, mean, template } = startTemplate(parts, d, frame, box));
     },
     update(frame) {
       const sz = exemplarSide(s.w, s.h, d.context);
@@ -139,12 +146,8 @@ function siamFcTracker(parts: SiameseParts, d: TrackingData, e: TrackingEval): T
   let s: State = { cx: 0, cy: 0, w: 0, h: 0, kept: 0 };
   return {
     init(frame, box) {
-      s = { ...boxToTarget(box), kept: 0 };
-      mean = meanColour(frame);
-      const z = cropSquares(frame, [{ cx: s.cx, cy: s.cy, size: exemplarSide(s.w, s.h, d.context) }], d.exemplar, mean);
-      const zf = parts.embed(z);
-      template = parts.template(zf).map((t) => tf.keep(t));
-      tf.dispose([z, zf]);
+      tf.dispose(template);
+      ({ s, mean, template } = startTemplate(parts, d, frame, box));
     },
     update(frame) {
       const xSz = (exemplarSide(s.w, s.h, d.context) * d.search) / d.exemplar;
