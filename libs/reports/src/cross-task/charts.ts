@@ -16,8 +16,8 @@ function heatmap(o: { data: object[]; x: string; y: string; xs: string[]; ys: st
     height: Math.max(80, CELL * o.ys.length),
     data: { values: o.data },
     encoding: {
-      x: { field: o.x, type: 'nominal', sort: o.xs, title: null, axis: { labelAngle: -30 } },
-      y: { field: o.y, type: 'nominal', sort: o.ys, title: null },
+      x: { field: o.x, type: 'nominal', sort: o.xs, title: null, axis: { labelAngle: -30, grid: false } },
+      y: { field: o.y, type: 'nominal', sort: o.ys, title: null, axis: { grid: false } },
     },
     layer: [
       {
@@ -27,7 +27,8 @@ function heatmap(o: { data: object[]; x: string; y: string; xs: string[]; ys: st
           tooltip: [{ field: o.y, type: 'nominal' }, { field: o.x, type: 'nominal' }, { field: o.value, type: 'quantitative', format: '.2f' }, { field: o.label, type: 'nominal', title: 'note' }],
         },
       },
-      { mark: { type: 'text', fontSize: 11 }, encoding: { text: { field: o.label, type: 'nominal' } } },
+      // Light text on the saturated ends of the scale, dark text in the middle.
+      { mark: { type: 'text', fontSize: 11 }, encoding: { text: { field: o.label, type: 'nominal' }, color: { condition: { test: `datum.${o.value} !== null && abs(datum.${o.value}) > ${0.6 * o.domain[1]}`, value: 'white' }, value: 'black' } } },
     ],
   } as TopLevelSpec;
 }

@@ -61,11 +61,14 @@ function sentence(s: LossSummary, input: CrossTaskInput, label: string): SafeHtm
 export function summaryHtml(m: CrossTaskMatrix, input: CrossTaskInput): SafeHtml {
   const label = lossLabeller(input);
   const ranked = [...m.summaries].sort((a, b) => b.helps.length - a.helps.length || a.hurts.length - b.hurts.length);
-  const best = ranked[0];
+  const most = ranked[0]?.helps.length ?? 0;
+  const leaders = ranked.filter((s) => s.helps.length === most).map((s) => label(s.loss));
   const lead =
-    best && best.helps.length > 0
-      ? `${label(best.loss)} helps in the most domains (${best.helps.length}).`
-      : 'No loss helps in any measured domain by at least the threshold.';
+    most === 0
+      ? 'No loss helps in any measured domain by at least the threshold.'
+      : leaders.length === 1
+        ? `${leaders[0]} helps in the most domains (${most}).`
+        : `${leaders.join(', ')} each help in ${most} domain(s), the most of any loss.`;
   return html`<div id="summary"><p>Generated from the matrix: a loss <em>helps</em> (or <em>hurts</em>) a domain when its change is at least ${String(input.noiseThreshold)} seed standard deviation(s) of the student alone in the better (or worse) direction; smaller changes are <em>within noise</em>. ${lead}</p><ul>${ranked.map((s) => sentence(s, input, label(s.loss)))}</ul></div>`;
 }
 
