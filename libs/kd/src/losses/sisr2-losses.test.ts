@@ -1,25 +1,15 @@
 // Golden values for the SISR part-two losses (issue 10): golden/gen_sisr2_losses.py computes each
 // loss in numpy float64 from its formula, independently of this code, and its gradient w.r.t. the
 // student by central differences; plus the shape errors each loss must give.
-import * as fs from 'fs';
-import * as path from 'path';
 import { tf } from '@kdlab/engine';
 import type { Tensor, Tensor4D, Variable } from '@kdlab/engine';
 import { createLoss } from '../loss';
 import { stopGradient } from '../stop-gradient';
+import { expectCloseTo, expectLossMatchesGolden, readGoldenCases, unpack, type GoldenLossCase, type Packed } from '../testing/golden';
 import type { MetaKdLoss } from './meta-kd';
 import type { PclLoss } from './pcl';
 
-interface Packed {
-  shape: number[];
-  data: number[];
-}
-interface GoldenCase {
-  loss: { kind: string; [k: string]: unknown };
-  student: Packed;
-  teacher: Packed;
-  value: number;
-  grad_student: Packed;
+interface Sisr2Case extends GoldenLossCase {
   d_weights?: Packed[];
   positives?: Packed[];
   negatives?: Packed[];
@@ -27,41 +17,32 @@ interface GoldenCase {
   krnet_weights?: Packed[];
 }
 
-const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'golden', 'sisr2_losses.json'), 'utf8')) as { cases: GoldenCase[] };
-const tensor = (p: Packed) => tf.tensor(p.data, p.shape, 'float32');
-const plain = golden.cases.filter((c) => c.loss.kind === 'edge-gv' || c.loss.kind === 'meta-kd');
+const cases = readGoldenCases<Sisr2Case>('sisr2_losses.json');
+const plain = cases.filter((c) => c.loss.kind === 'edge-gv' || c.loss.kind === 'meta-kd');
 
 /** A loss from a golden case, with its learned parts built and set to the case's weights. */
-function fromCase(c: GoldenCase) {
+function fromCase(c: Sisr2Case) {
   const loss = createLoss(c.loss);
   if (c.krnet_weights) {
     const k = loss as MetaKdLoss;
     k.build({ student: c.student.shape[3], teacher: c.teacher.shape[3] }, 0);
-    k.weights.forEach((w, i) => w.assign(tensor(c.krnet_weights![i])));
+    k.weights.forEach((w, i) => w.assign(unpack(c.krnet_weights![i])));
   }
   return loss;
 }
-const pclCases = golden.cases.filter((c) => c.loss.kind === 'pcl');
+const pclCases = cases.filter((c) => c.loss.kind === 'pcl');
 
-function pclWithWeights(c: GoldenCase): PclLoss {
+function pclWithWeights(c: Sisr2Case): PclLoss {
   const loss = createLoss(c.loss) as PclLoss;
   loss.build({}, 0);
-  loss.auxiliary.weights.forEach((w, i) => w.assign(tensor(c.d_weights![i])));
+  loss.auxiliary.weights.forEach((w, i) => w.assign(unpack(c.d_weights![i])));
   return loss;
 }
 
 describe('SISR part-two losses against numpy golden values', () => {
   it.each(plain.map((c) => [JSON.stringify(c.loss), c] as const))('%s: value (1e-4 relative) and gradient w.r.t. the student', (_l, c) => {
-    const loss = fromCase(c);
-    const s = tensor(c.student);
-    const t = tensor(c.teacher);
-    const value = loss.compute(s, t).dataSync()[0];
-    expect(Math.abs(value - c.value)).toBeLessThanOrEqual(1e-4 * Math.abs(c.value));
-    const grad = tf.grad((x: Tensor) => loss.compute(x, t))(s);
-    const want = tensor(c.grad_student);
-    const scale = want.abs().max().dataSync()[0];
-    expect(scale).toBeGreaterThan(0);
-    expect(grad.sub(want).abs().max().dataSync()[0]).toBeLessThanOrEqual(1e-3 * scale);
+    // Central-difference gradients in the generator: 1e-3 of the largest entry.
+    expectLossMatchesGolden(fromCase(c), c, { valueRel: 1e-4, gradRel: 1e-3 });
   });
 
   it('edge-gv: a clear error for mismatched shapes, non-RGB input and images smaller than a patch', () => {
@@ -82,16 +63,13 @@ describe('SISR part-two losses against numpy golden values', () => {
 
   it.each(pclCases.map((c) => [JSON.stringify(c.loss), c] as const))('pcl %s: InfoNCE value and gradient w.r.t. SR, and the discriminator loss, on fixed views', (_l, c) => {
     const loss = pclWithWeights(c);
-    const pos = c.positives!.map(tensor) as Tensor4D[];
-    const neg = c.negatives!.map(tensor) as Tensor4D[];
-    const s = tensor(c.student) as Tensor4D;
+    const pos = c.positives!.map(unpack) as Tensor4D[];
+    const neg = c.negatives!.map(unpack) as Tensor4D[];
+    const s = unpack(c.student) as Tensor4D;
     expect(Math.abs(loss.infoNce(s, pos, neg).dataSync()[0] - c.value)).toBeLessThanOrEqual(1e-4 * Math.abs(c.value));
     const grad = tf.grad((x: Tensor) => loss.infoNce(x as Tensor4D, pos, neg))(s);
-    const want = tensor(c.grad_student);
-    const scale = want.abs().max().dataSync()[0];
-    expect(scale).toBeGreaterThan(0);
-    expect(grad.sub(want).abs().max().dataSync()[0]).toBeLessThanOrEqual(2e-3 * scale);
-    const d = loss.dualContrastive(c.d_loss!.real.map(tensor) as Tensor4D[], c.d_loss!.fake.map(tensor) as Tensor4D[]).dataSync()[0];
+    expectCloseTo(grad, c.grad_student, 2e-3);
+    const d = loss.dualContrastive(c.d_loss!.real.map(unpack) as Tensor4D[], c.d_loss!.fake.map(unpack) as Tensor4D[]).dataSync()[0];
     expect(Math.abs(d - c.d_loss!.value)).toBeLessThanOrEqual(1e-4 * Math.abs(c.d_loss!.value));
   });
 
