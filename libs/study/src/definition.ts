@@ -5,17 +5,12 @@
 import * as fs from 'fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+// A study loss declares its source the way a method YAML does: the runner's schema, not a copy.
+import { sourceSchema } from '@kdlab/runner';
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');
 const lossSpec = z.object({ kind: z.string().min(1) }).passthrough();
 
-export const sourceSchema = z
-  .object({
-    level: z.enum(['official-code', 'paper', 'abstract-only']),
-    reference: z.string().min(1),
-    deviations: z.array(z.string()).default([]),
-  })
-  .strict();
 
 /** What a loss reads: the model output (in the domain's output-KD form), any feature, or an NHWC map. */
 export const REQUIREMENTS = ['output', 'feature', 'spatial-feature'] as const;
