@@ -1,6 +1,6 @@
 """Golden values for the distillation losses of @kdlab/kd, computed with PyTorch.
 
-Run: /usr/bin/python3 libs/kd/golden/gen_losses.py   (torch 1.13, numpy)
+Run: .venv/bin/python libs/kd/golden/gen_losses.py   (the project .venv: numpy, and torch, which sentence-transformers brings)
 Writes losses.json beside this file. Each case holds the loss options, the fixed
 inputs (drawn from a seeded numpy RNG, stored in NHWC like our tensors), the loss
 value and its gradient with respect to the student tensor (torch autograd).
@@ -50,7 +50,9 @@ def spatial_affinity(fm, eps=1e-8):
     return torch.bmm(f.transpose(1, 2), f)
 
 
-def fakd(s, t, distance):
+def fakd(s, t, distance, pool=1):
+    if pool > 1:  # kdlab's pool option: average-pool both maps before the affinity
+        s, t = F.avg_pool2d(s, pool), F.avg_pool2d(t, pool)
     a_s, a_t = spatial_affinity(s), spatial_affinity(t)
     return (a_s - a_t).abs().mean() if distance == 'l1' else ((a_s - a_t) ** 2).mean()
 
@@ -134,6 +136,10 @@ def main():
     cases.append(case({'kind': 'lsfd'}, s, t, lambda a, b: lsfd(a, b, 3, 1.0, 'l2')))
     cases.append(case({'kind': 'lsfd', 'kernel': 5, 'temperature': 0.5, 'distance': 'l1'}, s, t, lambda a, b: lsfd(a, b, 5, 0.5, 'l1')))
     cases.append(case({'kind': 'lsfd', 'kernel': 1}, s, t, lambda a, b: lsfd(a, b, 1, 1.0, 'l2')))
+
+    # Appended last so the cases above keep their inputs (one RNG stream).
+    s, t = normal(2, 4, 6, 3), normal(2, 4, 6, 5)
+    cases.append(case({'kind': 'fakd', 'pool': 2}, s, t, lambda a, b: fakd(a, b, 'l1', 2)))
 
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'losses.json')
     with open(path, 'w') as f:

@@ -22,7 +22,10 @@ export function applicability(loss: StudyLoss, domain: StudyDomain): Applicabili
   if (loss.requires === 'spatial-feature' && feature.layout !== 'nhwc') {
     return { reason: `${loss.label} relates the H×W positions of a feature map; the feature tap '${feature.student}' of ${domain.label} is ${SHAPES[feature.layout]}` };
   }
-  const term: TermConfig = { name: loss.id, loss: loss.loss!, weight: 1, student: feature.student, teacher: feature.teacher };
+  const { why, ...options } = domain.lossOptions[loss.id] ?? { why: '' };
+  const term: TermConfig = { name: loss.id, loss: { ...loss.loss!, ...options }, weight: 1, student: feature.student, teacher: feature.teacher };
   if (loss.adapter) term.adapter = { kind: loss.adapter.kind };
-  return { term, form: `${loss.loss!.kind} on ${feature.student === feature.teacher ? feature.student : `${feature.student} -> ${feature.teacher}`}${loss.adapter ? ` (${loss.adapter.kind} adapter)` : ''}` };
+  const tap = feature.student === feature.teacher ? feature.student : `${feature.student} -> ${feature.teacher}`;
+  const extra = why ? ` with ${JSON.stringify(options)}: ${why}` : '';
+  return { term, form: `${loss.loss!.kind} on ${tap}${loss.adapter ? ` (${loss.adapter.kind} adapter)` : ''}${extra}` };
 }

@@ -66,6 +66,11 @@ export const domainSchema = z
     metric: z.object({ key: z.string().min(1), label: z.string().min(1), direction: z.enum(['higher', 'lower']) }).strict().optional(),
     /** Losses that do not apply for a reason the requirements do not capture: loss id -> reason. */
     skipLosses: z.record(z.string().min(1)).default({}),
+    /**
+     * Options layered onto a generic loss on this domain only (loss id -> {option: value, why}), e.g.
+     * pooling a large map before FAKD's affinity; the reason goes into the report's form column.
+     */
+    lossOptions: z.record(z.object({ why: z.string().min(1) }).passthrough()).default({}),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -99,9 +104,11 @@ export const studySchema = z
     dup(s.losses.map((l) => l.id), 'losses');
     dup(s.domains.map((d) => d.id), 'domains');
     s.domains.forEach((d, i) =>
-      Object.keys(d.skipLosses).forEach((l) => {
-        if (!s.losses.some((x) => x.id === l)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['domains', i, 'skipLosses', l], message: `no loss with id ${JSON.stringify(l)}` });
-      }),
+      (['skipLosses', 'lossOptions'] as const).forEach((field) =>
+        Object.keys(d[field]).forEach((l) => {
+          if (!s.losses.some((x) => x.id === l)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['domains', i, field, l], message: `no loss with id ${JSON.stringify(l)}` });
+        }),
+      ),
     );
   });
 

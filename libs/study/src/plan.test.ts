@@ -80,6 +80,19 @@ describe('the cross-task study definition', () => {
     expect(applicability(study.losses[1], { ...study.domains[0], skipLosses: { fitnet: 'no hint layer' } })).toEqual({ reason: 'no hint layer' });
   });
 
+  it('layers a domain\'s loss options onto that loss only, and says why in the form', () => {
+    const fakd = study.losses.find((l) => l.id === 'fakd')!;
+    const domain: StudyDomain = { ...study.domains[0], lossOptions: { fakd: { why: 'a large map', pool: 4 } } };
+    const a = applicability(fakd, domain);
+    if ('reason' in a) throw new Error(a.reason);
+    expect(a.term.loss).toEqual({ ...fakd.loss, pool: 4 });
+    expect(a.form).toMatch(/with \{"pool":4\}: a large map$/);
+    const at = applicability(study.losses.find((l) => l.id === 'at')!, domain);
+    expect('term' in at && at.term.loss).toEqual(study.losses.find((l) => l.id === 'at')!.loss);
+    const raw = { name: 'x', title: 't', weights: { rule: 'first-batch-fraction', fraction: 1 }, losses: [fakd], domains: [{ id: 'd', label: 'D', skip: 'why', lossOptions: { nope: { why: 'w' } } }] };
+    expect(() => parseStudy(raw, 'x.yaml')).toThrow(/x\.yaml: domains\.0\.lossOptions\.nope: no loss with id "nope"/);
+  });
+
   it('refuses a definition with a feature loss but no loss spec, naming the field', () => {
     const raw = { name: 'x', title: 't', weights: { rule: 'first-batch-fraction', fraction: 1 }, losses: [{ id: 'a', label: 'A', requires: 'feature', source: { level: 'paper', reference: 'r' } }], domains: [{ id: 'd', label: 'D', skip: 'why' }] };
     expect(() => parseStudy(raw, 'x.yaml')).toThrow(/x\.yaml: losses\.0\.loss: a feature loss names its loss/);
