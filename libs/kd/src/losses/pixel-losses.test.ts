@@ -1,0 +1,52 @@
+// The pixel-distillation losses (isrd: ISRD's SR head + L1 to the HR image; fsr: TAS's feature
+// super-resolution + MSE) against golden/pixel_losses.json, written by gen_pixel_losses.py
+// (numpy, from the released SR1x1 module; gradients by central differences): value and
+// gradients w.r.t. the student feature and every learned weight of the head.
+import { tf } from '@kdlab/engine';
+import type { Tensor } from '@kdlab/engine';
+import { createLoss } from '../loss';
+import { expectCloseTo, readGoldenCases, unpack, type GoldenLossCase, type Packed } from '../testing/golden';
+
+interface PixelCase extends GoldenLossCase {
+  weights: Packed[];
+  grad_weights: Packed[];
+}
+
+const cases = readGoldenCases<PixelCase>('pixel_losses.json');
+const channels = (p: Packed) => p.shape[p.shape.length - 1];
+
+describe('pixel-distillation losses against numpy golden values', () => {
+  it('covers isrd (scales 2 and 4, and a cropped HR size) and fsr', () => {
+    expect(cases.filter((c) => c.loss.kind === 'isrd').map((c) => c.loss.scale)).toEqual([2, 4, 2]);
+    expect(cases.filter((c) => c.loss.kind === 'fsr').map((c) => c.loss.scale)).toEqual([2, 4]);
+  });
+
+  it.each(cases.map((c, i) => [`${i} ${JSON.stringify(c.loss)}`, c] as const))('%s: value and gradients', (_l, c) => {
+    const loss = createLoss(c.loss);
+    loss.build({ student: channels(c.student), teacher: channels(c.teacher) }, 0);
+    const vars = loss.trainableWeights;
+    expect(vars.map((v) => v.shape)).toEqual(c.weights.map((w) => w.shape));
+    vars.forEach((v, i) => v.assign(unpack(c.weights[i])));
+    const s = unpack(c.student);
+    const t = unpack(c.teacher);
+    const value = loss.compute(s, t);
+    expect(value.shape).toEqual([]);
+    expect(Math.abs(value.dataSync()[0] - c.value)).toBeLessThanOrEqual(2e-5 * Math.abs(c.value) + 1e-6);
+    expectCloseTo(tf.grad((x: Tensor) => loss.compute(x, t))(s), c.grad_student, 1e-4);
+    const { grads } = tf.variableGrads(() => loss.compute(s, t), vars);
+    vars.forEach((v, i) => expectCloseTo(grads[v.name], c.grad_weights[i], 1e-4));
+    tf.dispose([s, t, value, ...Object.values(grads)]);
+    loss.dispose();
+  });
+
+  it('refuses a scale that does not match the two shapes, naming loss.scale', () => {
+    const loss = createLoss({ kind: 'isrd', scale: 4 });
+    loss.build({ student: 2, teacher: 3 }, 0);
+    expect(() => loss.compute(tf.zeros([1, 4, 4, 2]), tf.zeros([1, 8, 8, 3]))).toThrow(/loss.scale/);
+    const fsr = createLoss({ kind: 'fsr', scale: 2 });
+    fsr.build({ student: 2, teacher: 3 }, 0);
+    expect(() => fsr.compute(tf.zeros([1, 4, 4, 2]), tf.zeros([1, 16, 16, 3]))).toThrow(/loss.scale/);
+    loss.dispose();
+    fsr.dispose();
+  });
+});
