@@ -26,3 +26,5 @@ export { writeFileAtomic } from './atomic';
 export * from './edf';
 // CT (issue 13): DICOM slices in HU, parallel-beam projector, FBP, physical low-dose simulation.
 export * from './ct';
+// Blind-SR degradations (issue 11): Gaussian kernels, reflect blur, float bicubic, noise, benchmarks.
+export * from './degrade';
