@@ -22,7 +22,7 @@
 // it on CT's 64 x 64 tap, where the full 4096 x 4096 affinity made a step ~20x slower.
 import { z } from 'zod';
 import { tf } from '@kdlab/engine';
-import type { Scalar, Tensor, Tensor3D } from '@kdlab/engine';
+import type { Scalar, Tensor, Tensor3D, Tensor4D } from '@kdlab/engine';
 import { distanceOption, elementDistance, type Distance } from '../distance';
 import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
@@ -55,7 +55,7 @@ export class FakdLoss extends DistillLoss {
     const [, h, w] = student.shape;
     if (h % this.pool !== 0 || w % this.pool !== 0) throw new Error(`fakd: pool ${this.pool} does not divide the ${h}x${w} feature map`);
     return tf.tidy(() => {
-      const pooled = (x: Tensor) => (this.pool === 1 ? x : tf.avgPool(x as Tensor<tf.Rank.R4>, this.pool, this.pool, 'valid'));
+      const pooled = (x: Tensor) => (this.pool === 1 ? x : tf.avgPool(x as Tensor4D, this.pool, this.pool, 'valid'));
       return elementDistance(spatialAffinity(pooled(student)), spatialAffinity(pooled(teacher)), this.distance).mean() as Scalar;
     });
   }
