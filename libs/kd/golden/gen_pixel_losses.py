@@ -1,4 +1,5 @@
-"""Golden values for the pixel-distillation losses of @kdlab/kd (isrd, fsr), with numpy.
+"""Golden values for the pixel-distillation losses of @kdlab/kd (isrd, fsr, and at / fitnet with
+`resolution: pool`), with numpy.
 
 Run: .venv/bin/python libs/kd/golden/gen_pixel_losses.py   (numpy only)
 Writes pixel_losses.json beside this file, in the format of cls_losses.json: loss options, fixed
@@ -9,7 +10,10 @@ w.r.t. the student and each weight.
 Written from the released code's modules (gyguo/PixelDistillation lib/models/hrir.py SR1x1:
 nn.Conv2d 1x1 without bias, nn.PixelShuffle, nn.PReLU(3), cropped to the HR size; nn.L1Loss) and,
 for fsr, from the choices stated in libs/kd/src/losses/fsr.ts (1x1 conv + pixel shuffle, MSE),
-in NCHW the PyTorch way; not translated from the TypeScript. Gradients are central differences
+in NCHW the PyTorch way; not translated from the TypeScript. at / fitnet with `resolution: pool`:
+the larger map average-pooled to the smaller's size (F.adaptive_avg_pool2d at an integer ratio, as
+the released lib/losses/at_loss.py), then AT (normalised mean_c A^2, mean squared difference) or
+FitNet's mean squared error. Gradients are central differences
 in float64 (step 1e-6) of this forward pass, so they need no hand-derived backward.
 """
 import json
@@ -62,6 +66,37 @@ def fsr(student, teacher, weights, r):
     return ((up - to_nchw(teacher)) ** 2).mean()
 
 
+def adaptive_avg_pool_nchw(x, h, w):
+    n, c, H, W = x.shape
+    out = np.zeros((n, c, h, w))
+    for i in range(h):
+        for j in range(w):
+            y0, y1 = (i * H) // h, -(-((i + 1) * H) // h)
+            x0, x1 = (j * W) // w, -(-((j + 1) * W) // w)
+            out[:, :, i, j] = x[:, :, y0:y1, x0:x1].mean(axis=(2, 3))
+    return out
+
+
+def pooled_pair(student, teacher):
+    s, t = to_nchw(student), to_nchw(teacher)
+    h, w = min(s.shape[2], t.shape[2]), min(s.shape[3], t.shape[3])
+    return adaptive_avg_pool_nchw(s, h, w), adaptive_avg_pool_nchw(t, h, w)
+
+
+def at_pool(student, teacher, weights, r):
+    s, t = pooled_pair(student, teacher)
+
+    def att(f):
+        a = (f ** 2).mean(1).reshape(f.shape[0], -1)
+        return a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
+    return ((att(s) - att(t)) ** 2).mean()
+
+
+def fitnet_pool(student, teacher, weights, r):
+    s, t = pooled_pair(student, teacher)
+    return ((s - t) ** 2).mean()
+
+
 def numeric_grad(f, x, eps=1e-6):
     g = np.zeros_like(x)
     it = np.nditer(x, flags=['multi_index'])
@@ -77,12 +112,12 @@ def numeric_grad(f, x, eps=1e-6):
     return g
 
 
-def case(kind, fn, r, student, teacher, weights):
+def case(kind, fn, r, student, teacher, weights, options=None):
     value = fn(student, teacher, weights, r)
     grad_s = numeric_grad(lambda: fn(student, teacher, weights, r), student)
     grad_w = [numeric_grad(lambda: fn(student, teacher, weights, r), w) for w in weights]
     return {
-        'loss': {'kind': kind, 'scale': r},
+        'loss': {'kind': kind, **(options if options is not None else {'scale': r})},
         'student': packed(student),
         'teacher': packed(teacher),
         'weights': [packed(w) for w in weights],
@@ -110,6 +145,13 @@ def main():
         fs = rng.normal(size=(2, h, w, cs))
         ft = np.maximum(rng.normal(size=(2, h * r, w * r, ct)), 0)
         cases.append(case('fsr', fsr, r, fs, ft, [rng.normal(scale=0.5, size=(cs, ct * r * r))]))
+    # at / fitnet between an LR student map and an HR teacher map (teacher 2x and 4x larger), and the reverse for at.
+    for kind, fn in [('at', at_pool), ('fitnet', fitnet_pool)]:
+        for ratio in [2, 4]:
+            fs = rng.normal(size=(2, 2, 2, 3))
+            ft = rng.normal(size=(2, 2 * ratio, 2 * ratio, 3 if kind == 'fitnet' else 5))
+            cases.append(case(kind, fn, 1, fs, ft, [], {'resolution': 'pool'}))
+    cases.append(case('at', at_pool, 1, rng.normal(size=(2, 4, 4, 3)), rng.normal(size=(2, 2, 2, 6)), [], {'resolution': 'pool'}))
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'pixel_losses.json')
     with open(out, 'w') as f:
         json.dump({'generator': 'gen_pixel_losses.py (numpy, float64, central-difference gradients)', 'cases': cases}, f)

@@ -18,7 +18,7 @@ export function pixelShuffle(x: Tensor, r: number): Tensor4D {
 
 /** A 1x1 convolution without bias on the last axis: [..., in] x [in, out]. */
 export function conv1x1(x: Tensor, w: Tensor): Tensor {
-  return tf.tidy(() => x.reshape([-1, x.shape[x.rank - 1]]).matMul(w as Tensor2D).reshape([...x.shape.slice(0, -1), w.shape[1]]));
+  return tf.tidy(() => x.reshape([-1, x.shape[x.rank - 1]!]).matMul(w as Tensor2D).reshape([...x.shape.slice(0, -1), w.shape[1]!]));
 }
 
 /** PReLU with one slope per channel (last axis): max(0, x) + a * min(0, x). */

@@ -17,11 +17,15 @@
 // writes beta/2 times a (non-squared) norm difference with beta = 1e3 divided
 // by the map size and the batch; the codes, not that sentence, give the 1000.
 // A^p for even p equals |A|^p.
+// Option `resolution: pool` (pixel distillation, student and teacher at different input sizes):
+// the larger map is average-pooled to the smaller's size first, as ATLoss of the released
+// pixel-distillation code (gyguo/PixelDistillation lib/losses/at_loss.py); see ../resolution.ts.
 import { z } from 'zod';
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor } from '@kdlab/engine';
 import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
+import { matchResolution, resolutionOption, type ResolutionMatch } from '../resolution';
 
 export function attentionMap(a: Tensor, p: number): Tensor {
   return tf.tidy(() => {
@@ -34,13 +38,16 @@ export class AttentionTransferLoss extends DistillLoss {
   readonly name = 'at';
   override readonly needsSameChannels = false;
 
-  constructor(readonly p: number) {
+  constructor(readonly p: number, readonly resolution?: ResolutionMatch) {
     super();
   }
 
   compute(student: Tensor, teacher: Tensor): Scalar {
-    this.assertSameGrid(student, teacher);
-    return tf.tidy(() => attentionMap(student, this.p).sub(attentionMap(teacher, this.p)).square().mean() as Scalar);
+    return tf.tidy(() => {
+      const [s, t] = this.resolution === 'pool' ? matchResolution(student, teacher, this.name) : [student, teacher];
+      this.assertSameGrid(s, t);
+      return attentionMap(s, this.p).sub(attentionMap(t, this.p)).square().mean() as Scalar;
+    });
   }
 }
 
@@ -53,4 +60,4 @@ const SOURCE: MethodSource = {
   ],
 };
 
-registerLoss('at', z.object({ p: z.number().positive().default(2) }).strict(), (o) => new AttentionTransferLoss(o.p), SOURCE);
+registerLoss('at', z.object({ p: z.number().positive().default(2), resolution: resolutionOption }).strict(), (o) => new AttentionTransferLoss(o.p, o.resolution), SOURCE);

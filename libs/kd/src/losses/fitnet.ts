@@ -12,22 +12,30 @@
 // sum, so the weight does not depend on the feature size). The classification
 // recipe (CRD's: one hint at the stage-2 output, ConvReg, beta = 100) is
 // experiments/classification/configs/methods/fitnet.yaml.
+// Option `resolution: pool` (pixel distillation; our choice, FitNet is not in the released
+// pixel-distillation code): the larger map (the HR teacher's) is average-pooled to the smaller's
+// size, the convention of that code's AT loss; see ../resolution.ts.
 import { z } from 'zod';
+import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor } from '@kdlab/engine';
 import { distanceOption, elementDistance, type Distance } from '../distance';
 import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
+import { matchResolution, resolutionOption, type ResolutionMatch } from '../resolution';
 
 export class FitNetLoss extends DistillLoss {
   readonly name = 'fitnet';
 
-  constructor(readonly distance: Distance) {
+  constructor(readonly distance: Distance, readonly resolution?: ResolutionMatch) {
     super();
   }
 
   compute(student: Tensor, teacher: Tensor): Scalar {
-    this.assertSameShape(student, teacher);
-    return elementDistance(student, teacher, this.distance).mean() as Scalar;
+    return tf.tidy(() => {
+      const [s, t] = this.resolution === 'pool' ? matchResolution(student, teacher, this.name) : [student, teacher];
+      this.assertSameShape(s, t);
+      return elementDistance(s, t, this.distance).mean() as Scalar;
+    });
   }
 }
 
@@ -41,4 +49,4 @@ const SOURCE: MethodSource = {
   ],
 };
 
-registerLoss('fitnet', z.object({ distance: distanceOption.default('l2') }).strict(), (o) => new FitNetLoss(o.distance), SOURCE);
+registerLoss('fitnet', z.object({ distance: distanceOption.default('l2'), resolution: resolutionOption }).strict(), (o) => new FitNetLoss(o.distance, o.resolution), SOURCE);

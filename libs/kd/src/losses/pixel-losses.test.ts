@@ -1,7 +1,9 @@
 // The pixel-distillation losses (isrd: ISRD's SR head + L1 to the HR image; fsr: TAS's feature
 // super-resolution + MSE) against golden/pixel_losses.json, written by gen_pixel_losses.py
 // (numpy, from the released SR1x1 module; gradients by central differences): value and
-// gradients w.r.t. the student feature and every learned weight of the head.
+// gradients w.r.t. the student feature and every learned weight of the head; and at / fitnet
+// with `resolution: pool` (the larger map average-pooled to the smaller's size) between maps of
+// different sizes.
 import { tf } from '@kdlab/engine';
 import type { Tensor } from '@kdlab/engine';
 import { createLoss } from '../loss';
@@ -19,6 +21,7 @@ describe('pixel-distillation losses against numpy golden values', () => {
   it('covers isrd (scales 2 and 4, and a cropped HR size) and fsr', () => {
     expect(cases.filter((c) => c.loss.kind === 'isrd').map((c) => c.loss.scale)).toEqual([2, 4, 2]);
     expect(cases.filter((c) => c.loss.kind === 'fsr').map((c) => c.loss.scale)).toEqual([2, 4]);
+    expect(cases.filter((c) => c.loss.resolution === 'pool').map((c) => c.loss.kind)).toEqual(['at', 'at', 'fitnet', 'fitnet', 'at']);
   });
 
   it.each(cases.map((c, i) => [`${i} ${JSON.stringify(c.loss)}`, c] as const))('%s: value and gradients', (_l, c) => {
@@ -33,10 +36,19 @@ describe('pixel-distillation losses against numpy golden values', () => {
     expect(value.shape).toEqual([]);
     expect(Math.abs(value.dataSync()[0] - c.value)).toBeLessThanOrEqual(2e-5 * Math.abs(c.value) + 1e-6);
     expectCloseTo(tf.grad((x: Tensor) => loss.compute(x, t))(s), c.grad_student, 1e-4);
-    const { grads } = tf.variableGrads(() => loss.compute(s, t), vars);
-    vars.forEach((v, i) => expectCloseTo(grads[v.name], c.grad_weights[i], 1e-4));
-    tf.dispose([s, t, value, ...Object.values(grads)]);
+    if (vars.length > 0) {
+      const { grads } = tf.variableGrads(() => loss.compute(s, t), vars);
+      vars.forEach((v, i) => expectCloseTo(grads[v.name], c.grad_weights[i], 1e-4));
+      tf.dispose(Object.values(grads));
+    }
+    tf.dispose([s, t, value]);
     loss.dispose();
+  });
+
+  it('at and fitnet still refuse maps of different sizes without resolution: pool', () => {
+    expect(() => createLoss({ kind: 'at' }).compute(tf.ones([1, 2, 2, 3]), tf.ones([1, 4, 4, 3]))).toThrow(/same batch and spatial size/);
+    expect(() => createLoss({ kind: 'fitnet' }).compute(tf.ones([1, 2, 2, 3]), tf.ones([1, 4, 4, 3]))).toThrow(/must have the same shape/);
+    expect(() => createLoss({ kind: 'fitnet', resolution: 'pool' }).compute(tf.ones([1, 2, 2, 3]), tf.ones([1, 6, 4, 3]))).toThrow(/cannot pool a 6x4 map to 2x2/);
   });
 
   it('refuses a scale that does not match the two shapes, naming loss.scale', () => {
