@@ -13,6 +13,12 @@ export const clsDataSchema = z
      */
     trainPerClass: z.number().int().positive().optional(),
     batch: z.number().int().positive(),
+    /**
+     * Pixel distillation: the student sees every image shrunk by this factor (MATLAB bicubic
+     * imresize of the augmented image; test images shrunk whole), the teacher the full-size image
+     * of the same augmentation draw. Absent = 1: one view, as before.
+     */
+    lrFactor: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional(),
     augment: z
       .object({
         /** Zero padding before the random crop back to the original size (CIFAR: 4). */

@@ -13,6 +13,7 @@ import { balancedSubset, splitOff, type LabelledImages } from './data/labelled-i
 import { heldOutIndices } from './data/val-split';
 import { loadSplit, type LoadedSplit } from './data/load';
 import { channelStats, normaliseInto, type ChannelStats } from './data/normalise';
+import { shrinkAll } from './data/low-resolution';
 import { CLS_CONVENTION, ENSEMBLE_METRIC, PER_CLASS_FILE, clsMetricKey, peerMetric } from './naming';
 import { clsDataSchema, clsEvalSchema, type ClsData, type ClsEval } from './schema';
 
@@ -44,9 +45,12 @@ export class ClassificationTaskInstance implements TaskInstance {
     this.provenance = provenance;
     this.evalName = evalCfg.split === 'val' ? heldOut.provenance.name : data.dataset;
     this.train = data.trainPerClass ? balancedSubset(rest, data.trainPerClass) : rest;
-    this.test = test;
+    // The student's view of the test images (lrFactor > 1: shrunk once by bicubic imresize).
+    this.test = shrinkAll(test, data.lrFactor ?? 1, `config.data.lrFactor of ${data.dataset}`);
+    // Statistics of the full-size training images, used for both views (the released pixel
+    // distillation code normalises both with one mean/std too).
     this.stats = channelStats(this.train);
-    this.flopsInputHw = [train.height, train.width];
+    this.flopsInputHw = [this.test.height, this.test.width];
     this.tags = {
       'kdlab.dataset': data.dataset,
       'kdlab.train_images': String(this.train.labels.length),
@@ -54,6 +58,7 @@ export class ClassificationTaskInstance implements TaskInstance {
       'kdlab.val_data': heldOut.provenance.name,
       'kdlab.eval_split': evalCfg.split === 'val' ? `val: ${heldOut.provenance.name}` : `test: ${data.dataset}`,
       'kdlab.metric_convention': CLS_CONVENTION,
+      ...(data.lrFactor && data.lrFactor > 1 ? { 'kdlab.input_resolution': `student ${this.test.height}x${this.test.width} (bicubic imresize 1/${data.lrFactor}), teacher ${train.height}x${train.width}` } : {}),
     };
   }
 
@@ -62,7 +67,7 @@ export class ClassificationTaskInstance implements TaskInstance {
   }
 
   trainStream(rng: Rng): BatchStream {
-    return new ClassificationBatches(this.train, { batch: this.data.batch, augment: this.data.augment, stats: this.stats }, rng);
+    return new ClassificationBatches(this.train, { batch: this.data.batch, augment: this.data.augment, stats: this.stats, lrFactor: this.data.lrFactor }, rng);
   }
 
   /** Normalised test images [from, from+n) as a tensor. */

@@ -2,12 +2,16 @@
 // image augmented, normalised, and its label one-hot encoded. The state (epoch,
 // position, the permutation's seed) is tiny, so checkpoints stay small; the
 // augmentation draws come from the runner's data Rng, whose state the runner
-// saves beside this one.
+// saves beside this one. With `lrFactor` > 1 (pixel distillation) a batch has two
+// views of each image from one augmentation draw: the student's input is the
+// augmented image shrunk by bicubic imresize, the teacher's (`teacherInput`) the
+// augmented image itself.
 import { tf, Rng } from '@kdlab/engine';
 import type { Tensor } from '@kdlab/engine';
 import { augmentInto, type AugmentOptions } from './augment';
 import { normaliseInto, type ChannelStats } from './normalise';
 import type { LabelledImages } from './labelled-images';
+import { lrSize, shrinkInto, type LrFactor } from './low-resolution';
 
 export interface ClassificationBatchState {
   epoch: number;
@@ -20,6 +24,8 @@ export interface ClassificationBatch {
   input: Tensor;
   /** [batch, classes] float32 one-hot. */
   target: Tensor;
+  /** [batch, H, W, c]: the high-resolution view the LR `input` was made from (lrFactor > 1 only). */
+  teacherInput?: Tensor;
 }
 
 export function permutation(n: number, seed: number): Uint32Array {
@@ -34,7 +40,7 @@ export class ClassificationBatches {
 
   constructor(
     private readonly data: LabelledImages,
-    private readonly opts: { batch: number; augment: AugmentOptions; stats: ChannelStats },
+    private readonly opts: { batch: number; augment: AugmentOptions; stats: ChannelStats; lrFactor?: LrFactor },
     private readonly rng: Rng,
   ) {
     if (opts.batch > data.labels.length) throw new Error(`batch ${opts.batch} is larger than the ${data.labels.length} training images`);
@@ -63,9 +69,21 @@ export class ClassificationBatches {
       augmentInto(images.subarray(src * per, (src + 1) * per), h, w, c, this.opts.augment, this.rng, pixels, i * per);
       onehot[i * classes.length + labels[src]] = 1;
     });
+    const target = tf.tensor2d(onehot, [idx.length, classes.length]);
+    const factor = this.opts.lrFactor ?? 1;
+    if (factor === 1) return { input: this.normalised(pixels, [idx.length, h, w, c]), target };
+    // The LR view of each augmented image: no further draws, so the stream of a seed is unchanged.
+    const [sh, sw] = lrSize(h, w, factor, 'classification batches');
+    const perSmall = sh * sw * c;
+    const small = new Uint8Array(idx.length * perSmall);
+    for (let i = 0; i < idx.length; i++) shrinkInto(pixels.subarray(i * per, (i + 1) * per), h, w, c, factor, small, i * perSmall);
+    return { input: this.normalised(small, [idx.length, sh, sw, c]), target, teacherInput: this.normalised(pixels, [idx.length, h, w, c]) };
+  }
+
+  private normalised(pixels: Uint8Array, shape: [number, number, number, number]): Tensor {
     const values = new Float32Array(pixels.length);
-    normaliseInto(pixels, c, this.opts.stats, values);
-    return { input: tf.tensor4d(values, [idx.length, h, w, c]), target: tf.tensor2d(onehot, [idx.length, classes.length]) };
+    normaliseInto(pixels, shape[3], this.opts.stats, values);
+    return tf.tensor4d(values, shape);
   }
 
   get epoch(): number {
