@@ -4,7 +4,7 @@
 // runner (resume on, so an interrupted cell continues from its checkpoint).
 import * as path from 'path';
 import { repoRoot } from '@kdlab/data';
-import { executeRun, resolveRun, RunInterrupted } from '@kdlab/runner';
+import { executeRun, readRunState, resolveRun, RunInterrupted } from '@kdlab/runner';
 import type { Tracker } from '@kdlab/tracking';
 import { finishedRuns } from './finished';
 import type { StudyCell, StudyPlan } from './plan';
@@ -39,7 +39,13 @@ async function runLocally(pending: StudyCell[], opts: ExecuteOptions): Promise<P
     try {
       const run = resolveRun(cell.files.map(abs), { sets: cell.sets, overrides: cell.overrides });
       if (run.hash !== cell.hash) throw new Error(`the configs changed while the study ran (hash ${cell.hash.slice(0, 12)} -> ${run.hash.slice(0, 12)})`);
-      await executeRun(run, { resume: true, runsDir: opts.runsDir, cacheDir: opts.cacheDir, trackingUri: opts.trackingUri, tracker: opts.tracker, log: opts.log });
+      // Cells are keyed by config hash: a run dir left by an earlier definition of this cell (another
+      // hash) can never count, so the cell starts over instead of refusing to resume it.
+      const runDir = path.join(opts.runsDir ?? path.join(repoRoot(), 'runs'), cell.overrides.experiment, cell.overrides.name);
+      const stale = readRunState(runDir);
+      const fresh = stale !== undefined && stale.configHash !== cell.hash;
+      if (fresh) opts.log(`  ${runDir} holds run ${stale.runId} of an earlier definition (hash ${stale.configHash.slice(0, 12)}): starting this cell over`);
+      await executeRun(run, { resume: true, fresh, runsDir: opts.runsDir, cacheDir: opts.cacheDir, trackingUri: opts.trackingUri, tracker: opts.tracker, log: opts.log });
       ran++;
     } catch (err) {
       if (err instanceof RunInterrupted) throw err;

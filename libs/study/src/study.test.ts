@@ -160,5 +160,14 @@ describe('a micro cross-task study end to end', () => {
     const again = await runStudy(common);
     expect(again.execution).toMatchObject({ reused: 18, ran: 0 });
     expect((await tracker.searchRuns({ experiment: 'micro-cross-task' })).filter((r) => r.status === 'FINISHED')).toHaveLength(18);
+
+    // A changed definition changes a cell's hash: its old run dir cannot count, so the cell starts over
+    // (the runner alone would refuse to resume a run dir of another config).
+    const sr = study.domains.find((d) => d.id === 'sr')!;
+    const changed = { ...study, domains: [{ ...sr, lossOptions: { at: { why: 'test', p: 4 } } }] };
+    const lines: string[] = [];
+    const third = await runStudy({ ...common, study: changed, domains: ['sr'], log: (l) => lines.push(l) });
+    expect(third.execution).toMatchObject({ reused: 6, ran: 2, failed: [] });
+    expect(lines.filter((l) => /micro-sr-at-s\d holds run \w+ of an earlier definition .*starting this cell over/.test(l))).toHaveLength(2);
   }, 600_000);
 });
