@@ -12,7 +12,7 @@ import { decodeImage, encodeImage } from '../codec';
 import type { Image } from '../image';
 import { IMRESIZE_VERSION } from '../imresize';
 import { repoRoot } from '../root';
-import { loadSrPairs, type LoadSrPairsOptions } from '../sr-pairs';
+import { loadSrPairs, type LoadSrPairsOptions, type SrPair } from '../sr-pairs';
 import { DEGRADE_VERSION, degradeClassic, type ClassicDegradation } from './classic';
 
 export interface BenchmarkSetting {
@@ -55,10 +55,14 @@ export const KDSR_ANISO_NOISE10_X4: BenchmarkSetting = {
 export const BENCHMARK_SETTINGS: readonly BenchmarkSetting[] = [GAUSSIAN8_X4, KDSR_ANISO_NOISE10_X4];
 
 export interface DegradedPair {
+  /** Manifest name ('Set5') and file stem ('baby'). */
+  dataset: string;
   name: string;
   /** The degradation's label within its setting, e.g. 'sigma2.6'. */
   label: string;
   degradation: ClassicDegradation;
+  /** Seed of the noise Rng: imageSeed(setting.seed, setting.id, dataset, HR path, label). */
+  seed: number;
   hrSha256: string;
   /** sha256 of the LR pixels (HWC bytes). */
   lrSha256: string;
@@ -104,27 +108,32 @@ export function loadDegradedPairs(dataset: string, setting: BenchmarkSetting, op
   const [scale] = [...scales];
   const cacheRoot = opts.blindCacheDir ?? path.join(repoRoot(), '.cache', 'blind-sr');
   const out: DegradedPair[] = [];
-  for (const pair of loadSrPairs(dataset, scale, opts)) {
-    const dir = path.join(cacheRoot, path.dirname(pair.file), setting.id);
-    for (const { label, degradation } of setting.degradations) {
-      const seed = imageSeed(setting.seed, setting.id, pair.file, label);
-      const file = path.join(dir, `${pair.name}-${pair.sha256.slice(0, 16)}-${label}-${degradationCacheKey(degradation, seed)}.png`);
-      let hit = readVerified(file, pair.hr.height / scale, pair.hr.width / scale);
-      if (!hit) {
-        const lr = degradeClassic(pair.hr, degradation, new Rng(seed));
-        hit = { lr, sha: pixelSha256(lr) };
-        writeFileAtomic(file, encodeImage(lr, 'png', file));
-        writeFileAtomic(`${file}.sha256`, `${hit.sha}\n`);
-      }
-      out.push({ name: pair.name, label, degradation, hrSha256: pair.sha256, lrSha256: hit.sha, hr: pair.hr, lr: hit.lr });
+  for (const name of dataset.split('+').map((n) => n.trim())) {
+    for (const pair of loadSrPairs(name, scale, opts)) {
+      out.push(...degradeOne(name, pair, setting, path.join(cacheRoot, name, setting.id), scale));
     }
   }
   return out;
 }
 
+function degradeOne(dataset: string, pair: SrPair, setting: BenchmarkSetting, dir: string, scale: number): DegradedPair[] {
+  return setting.degradations.map(({ label, degradation }) => {
+    const seed = imageSeed(setting.seed, setting.id, dataset, pair.file, label);
+    const file = path.join(dir, `${pair.name}-${pair.sha256.slice(0, 16)}-${label}-${degradationCacheKey(degradation, seed)}.png`);
+    let hit = readVerified(file, pair.hr.height / scale, pair.hr.width / scale);
+    if (!hit) {
+      const lr = degradeClassic(pair.hr, degradation, new Rng(seed));
+      hit = { lr, sha: pixelSha256(lr) };
+      writeFileAtomic(file, encodeImage(lr, 'png', file));
+      writeFileAtomic(`${file}.sha256`, `${hit.sha}\n`);
+    }
+    return { dataset, name: pair.name, label, degradation, seed, hrSha256: pair.sha256, lrSha256: hit.sha, hr: pair.hr, lr: hit.lr };
+  });
+}
+
 /** One digest of a whole benchmark (for run provenance): the LR checksums in order. */
 export function benchmarkDigest(pairs: readonly DegradedPair[]): string {
   const h = crypto.createHash('sha256');
-  for (const p of pairs) h.update(`${p.name}/${p.label}:${p.lrSha256}\n`);
+  for (const p of pairs) h.update(`${p.dataset}/${p.name}/${p.label}:${p.lrSha256}\n`);
   return h.digest('hex');
 }

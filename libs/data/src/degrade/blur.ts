@@ -17,24 +17,28 @@ export function blurReflect(img: FloatImage, kernel: Kernel): FloatImage {
   if (half >= height || half >= width) {
     throw new Error(`blur: a ${size}x${size} kernel needs an image larger than ${half} pixels per side (reflect padding), got ${height}x${width}`);
   }
-  const rowIndex = new Int32Array(height + 2 * half);
-  for (let i = 0; i < rowIndex.length; i++) rowIndex[i] = reflectIndex(i - half, height);
-  const colOffset = new Int32Array(width + 2 * half);
-  for (let i = 0; i < colOffset.length; i++) colOffset[i] = reflectIndex(i - half, width) * channels;
+  // Pad once (reflect), then every kernel tap is a contiguous multiply-add over a whole row.
+  const pw = width + 2 * half;
+  const padded = new Float64Array((height + 2 * half) * pw * channels);
+  for (let py = 0; py < height + 2 * half; py++) {
+    const src = reflectIndex(py - half, height) * width * channels;
+    for (let px = 0; px < pw; px++) {
+      const s = src + reflectIndex(px - half, width) * channels;
+      const d = (py * pw + px) * channels;
+      for (let c = 0; c < channels; c++) padded[d + c] = data[s + c];
+    }
+  }
   const out = new Float64Array(data.length);
   const rowLen = width * channels;
   for (let y = 0; y < height; y++) {
-    const dstRow = y * rowLen;
+    const dst = y * rowLen;
     for (let ky = 0; ky < size; ky++) {
-      const srcRow = rowIndex[y + ky] * rowLen;
+      const srcRow = (y + ky) * pw * channels;
       for (let kx = 0; kx < size; kx++) {
         const w = weights[ky * size + kx];
         if (w === 0) continue;
-        for (let x = 0; x < width; x++) {
-          const s = srcRow + colOffset[x + kx];
-          const d = dstRow + x * channels;
-          for (let c = 0; c < channels; c++) out[d + c] += w * data[s + c];
-        }
+        const src = srcRow + kx * channels;
+        for (let i = 0; i < rowLen; i++) out[dst + i] += w * padded[src + i];
       }
     }
   }
