@@ -7,26 +7,27 @@ import { modcrop } from '../modcrop';
 import { dataPath } from '../root';
 import { degradeClassic } from './classic';
 import {
-  benchmarkDigest, degradationCacheKey, GAUSSIAN8_X4, imageSeed, KDSR_ANISO_NOISE10_X4, loadDegradedPairs, pixelSha256,
+  benchmarkDigest, degradationCacheKey, GAUSSIAN8_X4, REALESRGAN_X4, imageSeed, KDSR_ANISO_NOISE10_X4, loadDegradedPairs, pixelSha256,
 } from './benchmarks';
 import { sampleClassicDegradation } from './sample';
 
 describe('benchmark settings', () => {
   it('Gaussian8 is x4, kernel 21, σ = 1.8, 2.0, …, 3.2 without noise; the KDSR setting is λ 3.5/1.5, θ 30°, noise 10', () => {
-    expect(GAUSSIAN8_X4.degradations.map((d) => d.degradation.blur)).toEqual(
+    expect(GAUSSIAN8_X4.degradations.map((d) => d.degradation!.blur)).toEqual(
       [1.8, 2.0, 2.2, 2.4, 2.6, 2.8, 3.0, 3.2].map((sigma) => ({ type: 'iso', sigma })));
-    expect(GAUSSIAN8_X4.degradations.every((d) => d.degradation.scale === 4 && d.degradation.kernelSize === 21 && d.degradation.noise === 0)).toBe(true);
+    expect(GAUSSIAN8_X4.degradations.every((d) => d.degradation!.scale === 4 && d.degradation!.kernelSize === 21 && d.degradation!.noise === 0)).toBe(true);
     expect(KDSR_ANISO_NOISE10_X4.degradations).toEqual([{ label: 'l3.5-1.5-t30-n10',
       degradation: { scale: 4, kernelSize: 21, blur: { type: 'aniso', lambda1: 3.5, lambda2: 1.5, thetaDeg: 30 }, noise: 10 } }]);
   });
 
   it('the cache key changes with every parameter and the seed', () => {
-    const d = KDSR_ANISO_NOISE10_X4.degradations[0].degradation;
+    const d = KDSR_ANISO_NOISE10_X4.degradations[0].degradation!;
     const keys = new Set([
       degradationCacheKey(d, 1), degradationCacheKey(d, 2), degradationCacheKey({ ...d, noise: 5 }, 1),
       degradationCacheKey({ ...d, blur: { type: 'aniso', lambda1: 3.5, lambda2: 1.5, thetaDeg: 31 } }, 1),
     ]);
-    expect(keys.size).toBe(4);
+    keys.add(degradationCacheKey(REALESRGAN_X4.degradations[0].secondOrder!, 1));
+    expect(keys.size).toBe(5);
     expect(imageSeed(0, 'a', 'b')).toBe(imageSeed(0, 'a', 'b'));
     expect(imageSeed(0, 'a', 'b')).not.toBe(imageSeed(0, 'a', 'c'));
   });
@@ -43,7 +44,7 @@ describe('loadDegradedPairs (Set5, KDSR anisotropic + noise)', () => {
     const baby = first[0];
     expect([baby.lr.height, baby.lr.width]).toEqual([baby.hr.height / 4, baby.hr.width / 4]);
     // Same pixels as degrading the HR directly with the per-image seed.
-    const direct = degradeClassic(modcrop(readImage(dataPath('sr/Set5/baby.png')), 4), baby.degradation,
+    const direct = degradeClassic(modcrop(readImage(dataPath('sr/Set5/baby.png')), 4), baby.degradation!,
       new Rng(imageSeed(0, KDSR_ANISO_NOISE10_X4.id, 'Set5', 'baby.png', baby.label)));
     expect(baby.seed).toBe(imageSeed(0, KDSR_ANISO_NOISE10_X4.id, 'Set5', 'baby.png', baby.label));
     expect(pixelSha256(direct)).toBe(baby.lrSha256);

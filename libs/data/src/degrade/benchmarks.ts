@@ -14,11 +14,16 @@ import { IMRESIZE_VERSION } from '../imresize';
 import { repoRoot } from '../root';
 import { loadSrPairs, type LoadSrPairsOptions, type SrPair } from '../sr-pairs';
 import { DEGRADE_VERSION, degradeClassic, type ClassicDegradation } from './classic';
+import { degradeSecondOrder, REALESRGAN_X4_OPTIONS, SECOND_ORDER_VERSION, type SecondOrderOptions } from './second-order';
+
+export type BenchmarkDegradation =
+  | { label: string; degradation: ClassicDegradation; secondOrder?: undefined }
+  | { label: string; secondOrder: SecondOrderOptions; degradation?: undefined };
 
 export interface BenchmarkSetting {
   id: string;
-  /** One LR per HR image and degradation. */
-  degradations: { label: string; degradation: ClassicDegradation }[];
+  /** One LR per HR image and degradation: a classic one, or Real-ESRGAN's second-order pipeline. */
+  degradations: BenchmarkDegradation[];
   /** Base of the per-image noise seeds. */
   seed: number;
   source: string;
@@ -52,7 +57,21 @@ export const KDSR_ANISO_NOISE10_X4: BenchmarkSetting = {
   source: 'Zj-BinXia/KDSR KDSR-classic/test_anisonoise_KDSRsMx4.sh + trainer_anisonoise_stage4.py',
 };
 
-export const BENCHMARK_SETTINGS: readonly BenchmarkSetting[] = [GAUSSIAN8_X4, KDSR_ANISO_NOISE10_X4];
+/**
+ * A real-world-like set: Real-ESRGAN's second-order degradation (options/train_realesrnet_x4plus.yml)
+ * applied once per HR image, each image with its own fixed seed (kdlab's choice: the released code
+ * has no fixed test set for this pipeline).
+ */
+export const REALESRGAN_X4: BenchmarkSetting = {
+  id: 'realesrgan-x4',
+  degradations: [{ label: 'second-order', secondOrder: REALESRGAN_X4_OPTIONS }],
+  seed: 0,
+  source: 'xinntao/Real-ESRGAN realesrgan/models/realesrnet_model.py feed_data + options/train_realesrnet_x4plus.yml',
+};
+
+export const BENCHMARK_SETTINGS: readonly BenchmarkSetting[] = [GAUSSIAN8_X4, KDSR_ANISO_NOISE10_X4, REALESRGAN_X4];
+
+const scaleOf = (d: BenchmarkDegradation) => (d.degradation ? d.degradation.scale : d.secondOrder.scale);
 
 export interface DegradedPair {
   /** Manifest name ('Set5') and file stem ('baby'). */
@@ -60,7 +79,9 @@ export interface DegradedPair {
   name: string;
   /** The degradation's label within its setting, e.g. 'sigma2.6'. */
   label: string;
-  degradation: ClassicDegradation;
+  /** The classic degradation, or the second-order options, that made the LR. */
+  degradation?: ClassicDegradation;
+  secondOrder?: SecondOrderOptions;
   /** Seed of the noise Rng: imageSeed(setting.seed, setting.id, dataset, HR path, label). */
   seed: number;
   hrSha256: string;
@@ -81,8 +102,8 @@ export function imageSeed(base: number, ...parts: string[]): number {
 }
 
 /** The cache key of one degraded image: changes whenever its pixels could. */
-export function degradationCacheKey(d: ClassicDegradation, seed: number): string {
-  const what = JSON.stringify({ d, seed, DEGRADE_VERSION, IMRESIZE_VERSION });
+export function degradationCacheKey(d: ClassicDegradation | SecondOrderOptions, seed: number): string {
+  const what = JSON.stringify({ d, seed, DEGRADE_VERSION, IMRESIZE_VERSION, SECOND_ORDER_VERSION });
   return crypto.createHash('sha256').update(what).digest('hex').slice(0, 16);
 }
 
@@ -103,7 +124,7 @@ function readVerified(file: string, expectH: number, expectW: number): { lr: Ima
 
 /** The degraded pairs of a dataset ('Set5', 'Set14', 'B100', or 'A+B') under a benchmark setting. */
 export function loadDegradedPairs(dataset: string, setting: BenchmarkSetting, opts: LoadDegradedOptions = {}): DegradedPair[] {
-  const scales = new Set(setting.degradations.map((d) => d.degradation.scale));
+  const scales = new Set(setting.degradations.map(scaleOf));
   if (scales.size !== 1) throw new Error(`${setting.id}: all degradations of a setting must share one scale`);
   const [scale] = [...scales];
   const cacheRoot = opts.blindCacheDir ?? path.join(repoRoot(), '.cache', 'blind-sr');
@@ -117,17 +138,17 @@ export function loadDegradedPairs(dataset: string, setting: BenchmarkSetting, op
 }
 
 function degradeOne(dataset: string, pair: SrPair, setting: BenchmarkSetting, dir: string, scale: number): DegradedPair[] {
-  return setting.degradations.map(({ label, degradation }) => {
+  return setting.degradations.map(({ label, degradation, secondOrder }) => {
     const seed = imageSeed(setting.seed, setting.id, dataset, pair.file, label);
-    const file = path.join(dir, `${pair.name}-${pair.sha256.slice(0, 16)}-${label}-${degradationCacheKey(degradation, seed)}.png`);
+    const file = path.join(dir, `${pair.name}-${pair.sha256.slice(0, 16)}-${label}-${degradationCacheKey(degradation ?? secondOrder!, seed)}.png`);
     let hit = readVerified(file, pair.hr.height / scale, pair.hr.width / scale);
     if (!hit) {
-      const lr = degradeClassic(pair.hr, degradation, new Rng(seed));
+      const lr = degradation ? degradeClassic(pair.hr, degradation, new Rng(seed)) : degradeSecondOrder(pair.hr, new Rng(seed), secondOrder);
       hit = { lr, sha: pixelSha256(lr) };
       writeFileAtomic(file, encodeImage(lr, 'png', file));
       writeFileAtomic(`${file}.sha256`, `${hit.sha}\n`);
     }
-    return { dataset, name: pair.name, label, degradation, seed, hrSha256: pair.sha256, lrSha256: hit.sha, hr: pair.hr, lr: hit.lr };
+    return { dataset, name: pair.name, label, degradation, secondOrder, seed, hrSha256: pair.sha256, lrSha256: hit.sha, hr: pair.hr, lr: hit.lr };
   });
 }
 

@@ -10,7 +10,13 @@ export {
   type BlurSpec, type ClassicDegradation,
 } from './classic';
 export { sampleClassicDegradation, type DegradationRanges } from './sample';
+export { generalizedGaussianKernel, plateauKernel, sincKernel, besselJ1, padKernel } from './kernels-real';
+export { interpolate, INTERPOLATION_MODES, type InterpolationMode } from './interpolate';
+export { addGaussianNoiseReal, addPoissonNoiseReal, poissonSample } from './noise-real';
 export {
-  BENCHMARK_SETTINGS, benchmarkDigest, degradationCacheKey, GAUSSIAN8_X4, imageSeed, KDSR_ANISO_NOISE10_X4,
+  degradeSecondOrder, KERNEL_TYPES, REALESRGAN_X4_OPTIONS, sampleRealKernel, SECOND_ORDER_VERSION, type SecondOrderOptions,
+} from './second-order';
+export {
+  BENCHMARK_SETTINGS, REALESRGAN_X4, type BenchmarkDegradation, benchmarkDigest, degradationCacheKey, GAUSSIAN8_X4, imageSeed, KDSR_ANISO_NOISE10_X4,
   loadDegradedPairs, pixelSha256, type BenchmarkSetting, type DegradedPair, type LoadDegradedOptions,
 } from './benchmarks';
