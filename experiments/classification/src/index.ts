@@ -16,7 +16,9 @@ export { balancedSubset, type LabelledImages } from './data/labelled-images';
 export { ClassificationBatches } from './data/batch-stream';
 export { clsQuick, clsPaper, clsRows, clsColumns, clsReproduction, type ClsProfile } from './reproductions';
 import { clsQuick, clsPaper } from './reproductions';
+import { pixelQuick } from './pixel';
 
 /** `kdlab reproduce <name>` finds these through package.json's `kdlab.reproductions`. */
-export const reproductions = { 'cls-quick': clsQuick, 'cls-paper': clsPaper };
+export const reproductions = { 'cls-quick': clsQuick, 'cls-paper': clsPaper, 'pixel-quick': pixelQuick };
+export { pixelQuick, pixelReproduction, pixelRows, pixelColumns, writeAssistantOverlay, PIXEL_FACTORS, PIXEL_QUICK_PROFILE, type PixelProfile, type PixelFactor } from './pixel';
 export { chooseClusteredHints, withHints, blockLayers } from './hints';
