@@ -13,6 +13,7 @@ import { tf, type Tensor } from '@kdlab/engine';
 import { buildBackbone, countFlops, countParams, listBackbones, registerPreset } from '@kdlab/backbones';
 import { loadModelWeights, readWeightsDir, runReproduction } from '@kdlab/runner';
 import { createTracker } from '@kdlab/tracking';
+import { loadManifest, verifyDataset } from '@kdlab/data';
 import './index';
 import { normaliseInto } from './data/normalise';
 import { pixelReproduction, tasMethod } from './pixel';
@@ -58,6 +59,19 @@ function checkpointDirs(dir: string): string[] {
   }
   return out;
 }
+
+describe('pixel distillation: the paper profile\'s datasets', () => {
+  it('declares CUB-200-2011, FGVC-Aircraft and ImageNet-subset with their official sources, and says they are not here', () => {
+    for (const name of ['CUB-200-2011', 'FGVC-Aircraft', 'ImageNet-subset']) {
+      const m = loadManifest(name);
+      expect(m.source.url).toMatch(/^https:\/\//);
+      expect(m.citation.length).toBeGreaterThan(20);
+      expect(m.files).toEqual([]);
+      expect(m.description).toMatch(/NOT on this machine/);
+      expect(() => verifyDataset(name)).toThrow(new RegExp(`lists no files[\\s\\S]*datasets/hash\\.ts ${name}`));
+    }
+  });
+});
 
 describe('pixel-quick reproduction (micro profile)', () => {
   it('trains the ISRD head and the FSR module with the student and leaves them out of the inference model', async () => {
