@@ -11,12 +11,12 @@ import Papa from 'papaparse';
 import { parse } from 'yaml';
 import { tf, type Tensor } from '@kdlab/engine';
 import { buildBackbone, countFlops, countParams, listBackbones, registerPreset } from '@kdlab/backbones';
-import { loadModelWeights, readWeightsDir, runReproduction } from '@kdlab/runner';
+import { loadModelWeights, readWeightsDir, resolveRun, runReproduction } from '@kdlab/runner';
 import { createTracker } from '@kdlab/tracking';
 import { loadManifest, verifyDataset } from '@kdlab/data';
 import './index';
 import { normaliseInto } from './data/normalise';
-import { pixelReproduction, tasMethod } from './pixel';
+import { PIXEL_FACTORS, PIXEL_QUICK_PROFILE, pixelQuick, pixelReproduction, tasFiles, tasMethod, writeAssistantOverlay } from './pixel';
 import { classificationTask, type ClassificationTaskInstance } from './task';
 import { REPO, tempDir } from './testing/micro';
 
@@ -69,6 +69,26 @@ describe('pixel distillation: the paper profile\'s datasets', () => {
       expect(m.files).toEqual([]);
       expect(m.description).toMatch(/NOT on this machine/);
       expect(() => verifyDataset(name)).toThrow(new RegExp(`lists no files[\\s\\S]*datasets/hash\\.ts ${name}`));
+    }
+  });
+});
+
+describe('pixel-quick configs', () => {
+  it('every row resolves: HR rows see 32 px, LR rows their factor, ISRD / TAS terms lift by that factor', () => {
+    const dir = tempDir('pixel-configs');
+    const overlay = writeAssistantOverlay(PIXEL_QUICK_PROFILE, { model: { arch: 'resnet8' }, finalDir: path.join(dir, 'final') }, path.join(dir, 'assistant.yaml'));
+    const rows = [...pixelQuick.rows, ...PIXEL_FACTORS.map((f) => ({ method: tasMethod(f), files: tasFiles(PIXEL_QUICK_PROFILE, f, overlay) }))];
+    expect(rows).toHaveLength(2 + 2 * 7);
+    for (const row of rows) {
+      const { config } = resolveRun(row.files.map((f) => path.resolve(REPO, f)));
+      const factor = /x(\d)/.exec(row.method)?.[1];
+      expect([row.method, config.data.lrFactor ?? 1]).toEqual([row.method, factor ? Number(factor) : 1]);
+      // The teacher always trains on HR images (one cached teacher for every profile).
+      if (config.teacher?.train) expect(config.teacher.train.data).toEqual({ lrFactor: 1 });
+      for (const t of config.kd?.terms ?? []) if (t.loss.kind === 'isrd' || t.loss.kind === 'fsr') expect([row.method, t.loss.scale]).toEqual([row.method, Number(factor)]);
+      if (row.method.endsWith('TAS')) {
+        expect(config.teacher).toEqual({ model: { arch: 'resnet8', numClasses: 10, inputChannels: 3 }, checkpoint: path.relative(path.resolve(REPO, 'experiments/classification/configs/profiles'), path.join(dir, 'final')) });
+      }
     }
   });
 });
