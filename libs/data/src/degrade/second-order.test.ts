@@ -88,6 +88,12 @@ describe('degradeSecondOrder', () => {
     expect(degradeSecondOrder(hr, new Rng(2)).data).not.toEqual(a.data);
   });
 
+  it('reads a grey HR as three equal channels', () => {
+    const grey = { data: new Uint8Array(48 * 40).map((_, i) => (i * 7) % 256), height: 48, width: 40, channels: 1 as const };
+    const lr = degradeSecondOrder(grey, new Rng(3));
+    expect([lr.height, lr.width, lr.channels]).toEqual([12, 10, 3]);
+  });
+
   it('rejects an HR that is not a multiple of the scale', () => {
     expect(() => degradeSecondOrder({ ...hr, height: 7, width: 8, data: new Uint8Array(7 * 8 * 3) }, new Rng(1))).toThrow('HR 7x8 is not a multiple of the scale 4');
   });

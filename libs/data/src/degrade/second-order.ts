@@ -10,7 +10,7 @@
 // no USM sharpening of the HR and no 400-pixel crop (those prepare training targets, not the LR).
 import type { Rng } from '@kdlab/engine';
 import { decodeImage, encodeImage } from '../codec';
-import type { Image } from '../image';
+import { toRgb, type Image } from '../image';
 import { blurReflect } from './blur';
 import { quantizeToUint8, toFloatImage, type FloatImage } from './float-image';
 import { INTERPOLATION_MODES, interpolate } from './interpolate';
@@ -116,9 +116,8 @@ function jpeg(img: FloatImage, rng: Rng, range: [number, number]): FloatImage {
   return toFloatImage(decodeImage(encodeImage(u8, 'jpeg', 'second-order degradation', quality), 'second-order degradation (jpeg)'));
 }
 
-/** LR of an HR image whose sides are multiples of `o.scale`, reproducible from the Rng's seed. */
+/** RGB LR of an HR image whose sides are multiples of `o.scale`, reproducible from the Rng's seed. */
 export function degradeSecondOrder(hr: Image, rng: Rng, o: SecondOrderOptions = REALESRGAN_X4_OPTIONS): Image {
-  if (hr.channels !== 3) throw new Error(`second-order degradation: expects an RGB image, got ${hr.channels} channel(s)`);
   if (hr.height % o.scale !== 0 || hr.width % o.scale !== 0) {
     throw new Error(`second-order degradation: HR ${hr.height}x${hr.width} is not a multiple of the scale ${o.scale}; mod-crop it first`);
   }
@@ -130,7 +129,8 @@ export function degradeSecondOrder(hr: Image, rng: Rng, o: SecondOrderOptions = 
   const outH = hr.height / o.scale;
   const outW = hr.width / o.scale;
 
-  let x = blurReflect(toFloatImage(hr), k1);
+  // Grey images are read as three equal channels, as Real-ESRGAN's cv2 colour read does (Set14 has two).
+  let x = blurReflect(toFloatImage(toRgb(hr)), k1);
   const s1 = randomResizeFactor(rng, o.first);
   x = interpolate(x, Math.max(1, Math.floor(x.height * s1)), Math.max(1, Math.floor(x.width * s1)), choose(rng, INTERPOLATION_MODES), s1);
   x = addRandomNoise(x, rng, o.first);
