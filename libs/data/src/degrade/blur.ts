@@ -2,6 +2,8 @@
 // torch.nn.ReflectionPad2d and numpy's 'reflect' mode do), as the DASR/KDSR BatchBlur does
 // before its conv2d. conv2d is a correlation (no kernel flip); the Gaussian kernels here are
 // point-symmetric, so correlation and convolution agree, but a general kernel is correlated.
+// A kernel that carries its 1-D factor (the isotropic Gaussian) is applied as two 1-D passes:
+// reflect padding is per axis, so this is the same sum in another order (21 x 2 taps, not 441).
 import type { FloatImage } from './float-image';
 import { checkKernelSize, type Kernel } from './kernels';
 
@@ -17,6 +19,7 @@ export function blurReflect(img: FloatImage, kernel: Kernel): FloatImage {
   if (half >= height || half >= width) {
     throw new Error(`blur: a ${size}x${size} kernel needs an image larger than ${half} pixels per side (reflect padding), got ${height}x${width}`);
   }
+  if (kernel.factor) return blurSeparable(img, kernel.factor, half);
   // Pad once (reflect), then every kernel tap is a contiguous multiply-add over a whole row.
   const pw = width + 2 * half;
   const padded = new Float64Array((height + 2 * half) * pw * channels);
@@ -43,4 +46,34 @@ export function blurReflect(img: FloatImage, kernel: Kernel): FloatImage {
     }
   }
   return { data: out, height, width, channels };
+}
+
+/** Columns pass then rows pass of the 1-D factor f (weights = f ⊗ f), reflect indices per axis. */
+function blurSeparable(img: FloatImage, f: Float64Array, half: number): FloatImage {
+  const { height, width, channels: ch, data } = img;
+  const rowLen = width * ch;
+  const tmp = new Float64Array(data.length);
+  for (let y = 0; y < height; y++) {
+    const dst = y * rowLen;
+    for (let a = 0; a < f.length; a++) {
+      const w = f[a];
+      const src = reflectIndex(y + a - half, height) * rowLen;
+      for (let i = 0; i < rowLen; i++) tmp[dst + i] += w * data[src + i];
+    }
+  }
+  const colOffset = new Int32Array(width + 2 * half);
+  for (let i = 0; i < colOffset.length; i++) colOffset[i] = reflectIndex(i - half, width) * ch;
+  const out = new Float64Array(data.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * rowLen;
+    for (let x = 0; x < width; x++) {
+      const d = row + x * ch;
+      for (let b = 0; b < f.length; b++) {
+        const w = f[b];
+        const s = row + colOffset[x + b];
+        for (let c = 0; c < ch; c++) out[d + c] += w * tmp[s + c];
+      }
+    }
+  }
+  return { data: out, height, width, channels: ch };
 }

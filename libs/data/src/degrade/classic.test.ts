@@ -58,6 +58,14 @@ describe('classic degradation on a synthetic image', () => {
     expect(Buffer.from(out.data).toString('hex')).toBe(g.lr_uint8_hex);
   });
 
+  it('the separable isotropic blur equals the 2-D one', () => {
+    const img = toFloatImage(input);
+    const iso = isotropicGaussianKernel(21, 2.6);
+    expect(iso.factor).toBeDefined();
+    const twoD = blurReflect(img, { size: iso.size, weights: iso.weights });
+    expect(maxAbsDiff(blurReflect(img, iso).data, twoD.data)).toBeLessThan(1e-10);
+  });
+
   it('reflect padding does not repeat the edge pixel', () => {
     // A 1-row ramp 0, 10, 20, 30 blurred by [1 1 1]/3: reflect gives (10+0+10)/3 at the left end (edge-repeat would give 10/3).
     const img = { data: Float64Array.from([0, 10, 20, 30]), height: 1, width: 4, channels: 1 as const };

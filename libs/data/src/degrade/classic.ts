@@ -17,7 +17,7 @@ import { imresizeBicubicFloat } from './resize-float';
  * Version of the classic degradation pipeline; part of every cache key built on its output.
  * Bump it when the output of degradeClassic changes.
  */
-export const DEGRADE_VERSION = 'classic-v1';
+export const DEGRADE_VERSION = 'classic-v2'; // v2: separable isotropic blur (same sums, another order)
 
 export type BlurSpec =
   | { type: 'iso'; sigma: number }

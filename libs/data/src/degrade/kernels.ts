@@ -8,6 +8,8 @@
 export interface Kernel {
   size: number;
   weights: Float64Array;
+  /** When present, weights[r * size + c] = factor[r] · factor[c] (up to rounding): blurs run separably. */
+  factor?: Float64Array;
 }
 
 export function checkKernelSize(size: number): void {
@@ -42,7 +44,11 @@ function gaussianFromInverseCovariance(size: number, a: number, b: number, c: nu
 export function isotropicGaussianKernel(size: number, sigma: number): Kernel {
   checkPositive('sigma', sigma);
   const inv = 1 / (sigma * sigma);
-  return gaussianFromInverseCovariance(size, inv, 0, inv);
+  const kernel = gaussianFromInverseCovariance(size, inv, 0, inv);
+  const half = Math.floor(size / 2);
+  const factor = new Float64Array(size).map((_, i) => Math.exp(-0.5 * inv * (i - half) ** 2));
+  const sum = factor.reduce((s, v) => s + v, 0);
+  return { ...kernel, factor: factor.map((v) => v / sum) };
 }
 
 /** θ in radians (the CLI and the benchmark settings take degrees, as the released test scripts do). */
