@@ -1,0 +1,132 @@
+// The `blind-sr` task: HR patches degraded on the fly by random classic degradations for
+// training; Gaussian8 x4 (libs/data loadDegradedPairs, cached) for evaluation, per test set and
+// sigma, Y channel (BT.601) with `scale` border pixels cropped, as SISR. Baseline: 'bicubic'.
+import { tf } from '@kdlab/engine';
+import type { Rng, Tensor, Tensor3D, Tensor4D } from '@kdlab/engine';
+import { GAUSSIAN8_X4, imageToTensor, imresizeBicubic, loadDegradedPairs, loadManifest, loadSrPairs, tensorToImage, verifyDataset, type DegradedPair, type Image, type SrPair } from '@kdlab/data';
+import { evaluatePairs, SR_CONVENTION } from '@kdlab/metrics';
+import type { BatchStream, EvalResult, Predictor, Task, TaskInstance } from '@kdlab/runner';
+import { srEvalSchema, type SrEval } from '@kdlab/sisr';
+import { blindSrDataSchema, type BlindSrData, type InputView } from './schema';
+import { blindSrMeanKey, blindSrMetricKey, blindSrPerImageFile } from './naming';
+import { blindSrStream } from './train-stream';
+import { inputFor } from './views';
+
+function superResolve(predictor: Predictor, pair: DegradedPair, scale: number, view: InputView): Image {
+  if (predictor.kind === 'baseline') {
+    if (predictor.name !== 'bicubic') throw new Error(`blind-sr task: unknown baseline ${predictor.name}`);
+    return imresizeBicubic(pair.lr, scale);
+  }
+  const out = tf.tidy(() => {
+    const lr = imageToTensor(pair.lr).expandDims(0) as Tensor4D;
+    const hr = imageToTensor(pair.hr).expandDims(0) as Tensor4D;
+    return (predictor.predict(inputFor(view, lr, hr, scale)) as Tensor).squeeze([0]) as Tensor3D;
+  });
+  const img = tensorToImage(out);
+  out.dispose();
+  return img;
+}
+
+const sigmaOf = (p: DegradedPair): number => (p.degradation?.blur?.type === 'iso' ? p.degradation.blur.sigma : NaN);
+
+// One process (a reproduction) reads the same sets many times: load each once.
+const hrCache = new Map<string, SrPair[]>();
+const benchCache = new Map<string, DegradedPair[]>();
+const hrPairsOf = (name: string, scale: number) => hrCache.get(name) ?? hrCache.set(name, loadSrPairs(name, scale)).get(name)!;
+const gaussian8Of = (name: string) => benchCache.get(name) ?? benchCache.set(name, loadDegradedPairs(name, GAUSSIAN8_X4)).get(name)!;
+
+function heldOutSha256s(names: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const name of names) {
+    const m = loadManifest(name);
+    if (!m.heldOutOf) throw new Error(`blind-sr task: config.data.val names ${name}, which is not a validation split (its manifest datasets/${name}.json has no heldOutOf)`);
+    for (const f of m.files) out.add(f.sha256);
+  }
+  return out;
+}
+
+class BlindSrTaskInstance implements TaskInstance {
+  readonly baselines = ['bicubic'] as const;
+  readonly flopsInputHw: [number, number];
+  readonly tags: Record<string, string>;
+  readonly trainImages: SrPair[];
+
+  constructor(private readonly data: BlindSrData, private readonly evalCfg: SrEval) {
+    const heldOut = heldOutSha256s(data.val ?? []);
+    const pairs = data.train.flatMap((name) => hrPairsOf(name, data.scale)).filter((p) => !heldOut.has(p.sha256));
+    this.trainImages = data.trainLimit ? pairs.slice(0, data.trainLimit) : pairs;
+    if (this.trainImages.length === 0) throw new Error(`blind-sr task: no training images left in ${data.train.join('+')} after leaving out ${(data.val ?? []).join('+')}`);
+    this.flopsInputHw = [Math.round(720 / data.scale), Math.round(1280 / data.scale)];
+    const d = data.degradation;
+    this.tags = {
+      'kdlab.scale': String(data.scale),
+      'kdlab.train_data': data.train.join('+'),
+      'kdlab.train_images': String(this.trainImages.length),
+      'kdlab.train_degradation': d.blur === 'iso' ? `iso sigma U[${d.sigma.join(', ')}], kernel ${d.kernelSize}, noise U[0, ${d.noiseMax})` : `aniso lambda U[${d.lambda.join(', ')}], theta U[0, 180), kernel ${d.kernelSize}, noise U[0, ${d.noiseMax})`,
+      'kdlab.eval_degradation': `${GAUSSIAN8_X4.id} sigmas ${data.sigmas.join(', ')}`,
+      'kdlab.input': data.input,
+      'kdlab.metric_convention': `${SR_CONVENTION} (here: channel ${evalCfg.channel}, crop ${evalCfg.crop})`,
+      'kdlab.eval_split': evalCfg.split === 'val' ? `val: ${data.val!.join('+')}` : `test: ${data.test.join('+')}`,
+    };
+  }
+
+  datasets() {
+    return [...new Set([...this.data.train, ...(this.data.val ?? []), ...this.data.test])].map((name) => verifyDataset(name));
+  }
+
+  trainStream(rng: Rng): BatchStream {
+    return blindSrStream(this.trainImages, this.data, rng);
+  }
+
+  async evaluate(predictor: Predictor, onProgress?: (done: number, total: number) => void): Promise<EvalResult> {
+    const { scale, sigmas } = this.data;
+    const names = this.evalCfg.split === 'val' ? this.data.val! : this.data.test;
+    const opts = { channel: this.evalCfg.channel, crop: this.evalCfg.crop === 'scale' ? scale : this.evalCfg.crop };
+    const settings = names.flatMap((name) =>
+      sigmas.map((sigma) => {
+        const pairs = gaussian8Of(name).filter((p) => Math.abs(sigmaOf(p) - sigma) < 1e-9);
+        return { name, sigma, pairs: this.evalCfg.limit ? pairs.slice(0, this.evalCfg.limit) : pairs };
+      }),
+    );
+    const total = settings.reduce((n, s) => n + s.pairs.length, 0);
+    let done = 0;
+    const metrics: Record<string, number> = {};
+    const files: Record<string, object> = {};
+    for (const s of settings) {
+      if (s.pairs.length === 0) throw new Error(`blind-sr task: ${s.name} has no Gaussian8 image at sigma ${s.sigma}`);
+      const scored = s.pairs.map((p) => {
+        const sr = superResolve(predictor, p, scale, this.data.input);
+        onProgress?.(++done, total);
+        return { name: p.name, hr: p.hr, sr };
+      });
+      const res = evaluatePairs(scored, opts);
+      metrics[blindSrMetricKey(s.name, s.sigma, scale, 'psnr')] = res.mean.psnr;
+      metrics[blindSrMetricKey(s.name, s.sigma, scale, 'ssim')] = res.mean.ssim;
+      files[blindSrPerImageFile(s.name, s.sigma, scale)] = { images: res.images, mean: res.mean };
+    }
+    for (const name of names) {
+      for (const m of ['psnr', 'ssim'] as const) {
+        metrics[blindSrMeanKey(name, scale, m)] = sigmas.reduce((a, sigma) => a + metrics[blindSrMetricKey(name, sigma, scale, m)], 0) / sigmas.length;
+      }
+    }
+    return { metrics, files };
+  }
+
+  dispose(): void {
+    // Images are plain arrays; nothing to release.
+  }
+}
+
+export const blindSrTask: Task<BlindSrData, SrEval> = {
+  name: 'blind-sr',
+  dataSchema: blindSrDataSchema,
+  evalSchema: srEvalSchema,
+  modelSpec(spec, data) {
+    if (spec.scale !== undefined && spec.scale !== data.scale) throw new Error(`model ${spec.arch}: scale ${String(spec.scale)} differs from config.data.scale ${data.scale}`);
+    return { ...spec, scale: data.scale };
+  },
+  async create(data, evalCfg) {
+    if (evalCfg.split === 'val' && !data.val) throw new Error("blind-sr task: config.eval.split is 'val' but config.data.val names no validation split (e.g. [T91-BSD200-val])");
+    return new BlindSrTaskInstance(data, evalCfg);
+  },
+};
