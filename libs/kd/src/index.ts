@@ -16,6 +16,7 @@
 // Loss kinds (one file each in src/losses/): l1, l2, fitnet, fakd, facd, lsfd; for classification
 // (golden values in golden/cls_losses.json): ce, kd (Hinton), at, sp, mimkd, mcl.
 // For speech enhancement (golden/speech_losses.json): mrstft (MANNER's L1 + multi-resolution STFT), mvat (MV-AT, abstract-only).
+// For blind SR (golden/blindsr_losses.json): kdsr-idr-kl (KDSR's stage-2 KL on the IDE representation).
 // Adding a loss: one file src/losses/<kind>.ts with a class extending
 // DistillLoss (a doc comment citing the paper, the formula and every choice)
 // that calls registerLoss(kind, zodSchema, factory, source) (source: ./source.ts, mandatory); it is loaded on first use.
