@@ -23,6 +23,7 @@ import { RunInterrupted, TrainingLoop, type Tapped } from './train/loop';
 import { modelWeights, predictWith } from './train/models';
 import { METRIC, TAG } from './train/naming';
 import { resolveTeacher, type ResolvedTeacher } from './train/teacher';
+import { initFromModel } from './train/init-from';
 import { calibrateTerms } from './train/calibrate';
 import { progress } from './progress';
 import { sourceTags } from './source-tags';
@@ -114,7 +115,7 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
   try {
     // The teacher first: training it is a run of its own, finished before this one opens.
     let teacher: ResolvedTeacher | undefined;
-    const teacherUsed = config.kd?.terms.some((t) => t.teacher !== 'target') || ('baseline' in config.student && config.student.baseline === 'teacher');
+    const teacherUsed = config.kd?.terms.some((t) => t.teacher !== 'target') || ('baseline' in config.student && config.student.baseline === 'teacher') || ('init' in config.student && config.student.init !== undefined);
     if (config.teacher && teacherUsed) {
       const configDir = path.dirname(path.resolve(run.source.split(' + ')[0]));
       teacher = await resolveTeacher(run, cacheDir, configDir, async (teacherRun, runsDir) => {
@@ -168,6 +169,10 @@ export async function executeRun(run: ResolvedRun, opts: RunOptions = {}): Promi
         const rng = new Rng(config.seed);
         const student = buildBackbone(config.student.model, rng.seed());
         models.push(student);
+        if (config.student.init) {
+          const copied = initFromModel(student, teacher!.model, config.student.init.exclude);
+          log(`student: ${copied} weights initialised from the teacher (excluding layers ${config.student.init.exclude.join(', ') || 'none'})`);
+        }
         const size = sizeOf(student);
         modelSize = { [METRIC.params]: size.params, [METRIC.flops]: size.flops };
         handle.logMetrics(modelSize, 0);

@@ -41,7 +41,7 @@ export function resolveConfig(raw: unknown, source: string, defaultName?: string
     data,
     eval: evalCfg,
     teacher: generic.teacher ? { ...generic.teacher, model: spec(generic.teacher.model) } : undefined,
-    student: 'model' in generic.student ? { model: spec(generic.student.model) } : generic.student,
+    student: 'model' in generic.student ? { ...generic.student, model: spec(generic.student.model) } : generic.student,
   } as RunConfig & { name: string };
   if (!config.teacher) delete config.teacher;
   return { config, task, hash: hashOf(config), source };

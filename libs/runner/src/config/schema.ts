@@ -92,9 +92,18 @@ export const teacherSchema = z
     }
   });
 
+/**
+ * Start the student from the (trained) teacher's weights: every weight of the student whose layer
+ * name does not start with one of `exclude` is copied from the teacher weight of the same name
+ * (same shape required). KDSR stage 2: the SR net from stage 1, the degradation encoder ('ide.') fresh.
+ */
+export const studentInitSchema = z
+  .object({ from: z.literal('teacher'), exclude: z.array(z.string().min(1)).default([]) })
+  .strict();
+
 /** A trained model, or a row that only evaluates: a task baseline (e.g. 'bicubic') or 'teacher'. */
 export const studentSchema = z.union([
-  z.object({ model: modelSpecSchema }).strict(),
+  z.object({ model: modelSpecSchema, init: studentInitSchema.optional() }).strict(),
   z.object({ baseline: z.string().min(1) }).strict(),
 ]);
 
@@ -152,7 +161,7 @@ export const runConfigSchema = z
         if (!c[key]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `required when student.model is set` });
       }
     }
-    const needsTeacher = c.kd?.terms.some((t) => t.teacher !== 'target') || ('baseline' in c.student && c.student.baseline === 'teacher');
+    const needsTeacher = c.kd?.terms.some((t) => t.teacher !== 'target') || ('baseline' in c.student && c.student.baseline === 'teacher') || ('init' in c.student && c.student.init !== undefined);
     if (needsTeacher && !c.teacher) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['teacher'], message: 'required: a kd term or the baseline reads the teacher' });
     c.kd?.terms.forEach((t, i) => {
       if (t.teacher === 'target' && t.adapter) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['kd', 'terms', i, 'adapter'], message: 'a term against the target takes no adapter' });
@@ -178,3 +187,4 @@ export type TeacherConfig = z.infer<typeof teacherSchema>;
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;
 export type CalibrateConfig = z.infer<typeof calibrateSchema>;
+export type StudentInitConfig = z.infer<typeof studentInitSchema>;
