@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { degradeClassic, GAUSSIAN8_X4, imresizeBicubic, loadDegradedPairs, type Image } from '@kdlab/data';
 import { Rng, tf } from '@kdlab/engine';
+import type { Tensor } from '@kdlab/engine';
 import { PixelShuffle } from '@kdlab/backbones';
 import { evaluatePairs } from '@kdlab/metrics';
 import { resolveRun } from '@kdlab/runner';
@@ -25,6 +26,18 @@ describe('blind-sr configs', () => {
     expect(run.config.data.sigmas).toEqual(profile === 'quick' ? [1.8, 2.6, 3.2] : [1.8, 2.0, 2.2, 2.4, 2.6, 2.8, 3.0, 3.2]);
   });
 
+  it.each(['quick', 'paper'])('profile %s: every method resolves; KDSR stage 2 starts its SR net from the teacher and distills ide.mlp', (profile) => {
+    for (const m of ['bicubic', 'kdsr-teacher', 'kdsr', 'kdsr-no-kd']) {
+      const run = resolveRun([path.join(CONFIGS, 'profiles', `${profile}.yaml`), path.join(CONFIGS, 'methods', `${m}.yaml`)]);
+      expect(run.config.name).toBe(m);
+    }
+    const kdsr = resolveRun([path.join(CONFIGS, 'profiles', `${profile}.yaml`), path.join(CONFIGS, 'methods/kdsr.yaml')]).config;
+    expect(kdsr.student).toMatchObject({ init: { from: 'teacher', exclude: ['ide.'] } });
+    expect(kdsr.data).toMatchObject({ input: 'lr', teacherInput: 'lr+hr' });
+    expect(kdsr.teacher!.train!.data).toEqual({ input: 'lr+hr' });
+    expect(kdsr.kd!.terms[1]).toMatchObject({ loss: { kind: 'kdsr-idr-kl', temperature: 0.15 }, weight: 1, student: 'ide.mlp', teacher: 'ide.mlp' });
+  });
+
   it('a sigma outside Gaussian8 is an error naming the field', () => {
     expect(() => tinyData({ sigmas: [2.5] })).toThrow(/Gaussian8 sigmas/);
   });
@@ -39,7 +52,7 @@ describe('pixelUnshuffle', () => {
     const uv = u.arraySync() as number[][][][];
     // out[n, h, w, c*16 + i*4 + j] = in[n, 4h + i, 4w + j, c]
     expect(uv[0][1][0][2 * 16 + 3 * 4 + 1]).toBeCloseTo(xv[0][4 + 3][1][2], 6);
-    const back = new PixelShuffle({ scale: 4 }).apply(u) as tf.Tensor;
+    const back = new PixelShuffle({ scale: 4 }).apply(u) as Tensor;
     expect(back.sub(x).abs().max().dataSync()[0]).toBe(0);
     tf.dispose([x, u, back]);
   });

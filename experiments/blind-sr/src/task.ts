@@ -27,6 +27,18 @@ function superResolve(predictor: Predictor, pair: DegradedPair, scale: number, v
   return img;
 }
 
+/**
+ * What to feed a model at evaluation: read from its input channels (3: LR; 3 + 3·s²: LR ⊕
+ * PixelUnshuffle(HR)), so a KD-IDE teacher evaluated in a student's run still gets the HR view.
+ */
+export function viewOf(predictor: Predictor, scale: number, fallback: InputView): InputView {
+  if (predictor.kind !== 'model' || !predictor.model) return fallback;
+  const channels = predictor.model.inputs[0].shape[3];
+  if (channels === 3) return 'lr';
+  if (channels === 3 + 3 * scale * scale) return 'lr+hr';
+  throw new Error(`blind-sr task: model ${predictor.model.name} takes ${channels} input channels; expected 3 (LR) or ${3 + 3 * scale * scale} (LR + PixelUnshuffle(HR))`);
+}
+
 const sigmaOf = (p: DegradedPair): number => (p.degradation?.blur?.type === 'iso' ? p.degradation.blur.sigma : NaN);
 
 // One process (a reproduction) reads the same sets many times: load each once.
@@ -90,12 +102,13 @@ class BlindSrTaskInstance implements TaskInstance {
     );
     const total = settings.reduce((n, s) => n + s.pairs.length, 0);
     let done = 0;
+    const view = viewOf(predictor, scale, this.data.input);
     const metrics: Record<string, number> = {};
     const files: Record<string, object> = {};
     for (const s of settings) {
       if (s.pairs.length === 0) throw new Error(`blind-sr task: ${s.name} has no Gaussian8 image at sigma ${s.sigma}`);
       const scored = s.pairs.map((p) => {
-        const sr = superResolve(predictor, p, scale, this.data.input);
+        const sr = superResolve(predictor, p, scale, view);
         onProgress?.(++done, total);
         return { name: p.name, hr: p.hr, sr };
       });
