@@ -9,3 +9,8 @@ export { blindSrTask } from './task';
 export { blindSrDataSchema, GAUSSIAN8_SIGMAS, type BlindSrData, type InputView } from './schema';
 export { blindSrMeanKey, blindSrMetricKey, blindSrPerImageFile } from './naming';
 export { pixelUnshuffle, inputFor } from './views';
+export { blindSrQuick, blindSrRows, blindSrColumns } from './reproductions';
+import { blindSrQuick } from './reproductions';
+
+/** `kdlab reproduce <name>` finds these through package.json's `kdlab.reproductions`. */
+export const reproductions = { 'blind-sr-quick': blindSrQuick };

@@ -6,6 +6,7 @@ import { PixelShuffle } from '@kdlab/backbones';
 import { evaluatePairs } from '@kdlab/metrics';
 import { resolveRun } from '@kdlab/runner';
 import './index';
+import { blindSrQuick } from './reproductions';
 import { blindSrDataSchema } from './schema';
 import { blindSrTask } from './task';
 import { pixelUnshuffle } from './views';
@@ -36,6 +37,18 @@ describe('blind-sr configs', () => {
     expect(kdsr.data).toMatchObject({ input: 'lr', teacherInput: 'lr+hr' });
     expect(kdsr.teacher!.train!.data).toEqual({ input: 'lr+hr' });
     expect(kdsr.kd!.terms[1]).toMatchObject({ loss: { kind: 'kdsr-idr-kl', temperature: 0.15 }, weight: 1, student: 'ide.mlp', teacher: 'ide.mlp' });
+  });
+
+  it('blind-sr-quick lists its rows, every file exists and resolves, and its columns are keys the task logs', async () => {
+    expect(blindSrQuick.rows.map((r) => r.method)).toEqual(['bicubic', 'KDSR teacher (sees HR)', 'KDSR student without KD', 'KDSR student']);
+    for (const row of blindSrQuick.rows) {
+      const run = resolveRun(row.files.map((f) => path.join(REPO, f)));
+      expect(run.config.experiment).toBe(blindSrQuick.experiment);
+    }
+    const quick = resolveRun([path.join(CONFIGS, 'profiles/quick.yaml'), path.join(CONFIGS, 'methods/bicubic.yaml')]).config;
+    const inst = await blindSrTask.create(blindSrDataSchema.parse(quick.data), evalCfg);
+    const logged = Object.keys((await inst.evaluate({ kind: 'baseline', name: 'bicubic' })).metrics);
+    for (const c of blindSrQuick.columns.filter((c) => c.key.startsWith('eval/'))) expect(logged).toContain(c.key);
   });
 
   it('a sigma outside Gaussian8 is an error naming the field', () => {
