@@ -7,6 +7,7 @@
 #                                                 TensorFlow 2.21 and the NVIDIA CUDA 12 wheels (opt-in; ~4 GB)
 #   bash tools/provision/setup.sh --with-debian   ... + the Debian packages listed in tools/provision/debian/*.txt
 #                                                 (data and reference tools the tests read, one file per concern)
+#                                                 and opencv-doc's example image pairs (tools/provision/opencv-doc.sh)
 #   bash tools/provision/setup.sh --with-browser  ... + Debian's chromium for report tests
 #   bash tools/provision/setup.sh --with-fashion-mnist  ... + Debian's dataset-fashion-mnist (IDX files
 #                                                 under /usr/share/datasets/fashion-mnist/)
@@ -77,5 +78,7 @@ if [ "$with_debian" = 1 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
+  # opencv-doc's example image pairs (reference-based SR): downloaded and unpacked into .cache, not installed.
+  bash tools/provision/opencv-doc.sh
 fi
 say "ready"

@@ -28,3 +28,5 @@ export * from './edf';
 export * from './ct';
 // Blind-SR degradations (issue 11): Gaussian kernels, reflect blur, float bicubic, noise, benchmarks.
 export * from './degrade';
+// Reference-based SR (issue 12): opencv-doc's real two-view pairs, OpenCV XML homographies.
+export { loadRefPair, opencvDocDir, parseOpenCvMatrix, REF_PAIRS, type Homography, type RefPair, type RefPairName } from './ref-pairs';
