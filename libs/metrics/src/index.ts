@@ -8,3 +8,8 @@ export { gaussian1d, ssim, ssimPlane } from './ssim';
 export { evaluatePairs, type Evaluation, type ImageScore } from './evaluate';
 export { toPlanes, type Planes } from './planes';
 export { imageStem, pairFilesByStem } from './pairing';
+// Reference-based SR (issue 12): match accuracy against a ground-truth homography.
+export {
+  correspondenceAccuracy, DEFAULT_THRESHOLDS, projectPoint, reprojectionErrors,
+  type CorrespondenceAccuracy, type PointMatch,
+} from './correspondence';
