@@ -23,6 +23,13 @@ export interface LossContext {
    * (libs/kd/src/losses/contrastive-ratio.ts). Gradients flow through it to its input.
    */
   teacherAt?: (x: Tensor) => Taps;
+  /**
+   * Two-view losses (reference-based SR, C2-Matching; ./two-view.ts): where each pixel of view 1 (the
+   * input) lies in view 2 (the reference), [N, H, W, 2] as (x, y) image pixels.
+   */
+  correspondence?: Tensor;
+  /** Features of view 2 (the reference) by the student and the teacher, for losses between correlations. */
+  reference?: { student: Tensor; teacher: Tensor };
 }
 
 export abstract class DistillLoss {
