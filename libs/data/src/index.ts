@@ -30,3 +30,4 @@ export * from './ct';
 export * from './degrade';
 // Reference-based SR (issue 12): opencv-doc's real two-view pairs, OpenCV XML homographies.
 export { loadRefPair, opencvDocDir, parseOpenCvMatrix, REF_PAIRS, type Homography, type RefPair, type RefPairName } from './ref-pairs';
+export { homographyFromCorners, invertHomography, randomHomographyPair, warpPerspective, type HomographyPair } from './homography-pair';
