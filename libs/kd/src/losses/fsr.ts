@@ -16,7 +16,10 @@
 // pixel shuffle (the sub-pixel up-sampler of the released ISRD head, without its PReLU, since
 // the matched feature is a post-ReLU map that a PReLU could not reach below zero anyway), the
 // distance is the mean squared error (FitNet's), the tapped layer and the weight are set in
-// the method config; r is an option and checked against the shapes (H_a = r H_s).
+// the method config; r is an option and checked against the shapes (H_a = r H_s, or, for odd
+// map sizes, ceil(H_a / H_s) = r: the lifted map is then cropped to the assistant's size at the
+// top left, as the released ISRD head crops its output to the HR image; e.g. 28-px
+// Fashion-MNIST: 7x7 assistant maps, 4x4 / 2x2 student maps at factors 2 / 4).
 import { z } from 'zod';
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor, Variable } from '@kdlab/engine';
@@ -54,10 +57,10 @@ export class FeatureSrLoss extends DistillLoss {
     this.assertRank(teacher, 4, 'teacher');
     const [n, h, w] = student.shape;
     const [tn, H, W] = teacher.shape;
-    if (n !== tn || H !== h * this.scale || W !== w * this.scale) {
+    if (n !== tn || Math.ceil(H / h) !== this.scale || Math.ceil(W / w) !== this.scale) {
       throw new Error(`loss 'fsr': scale ${this.scale} does not lift the student's ${h}x${w} map to the assistant's ${H}x${W} (batch ${n} vs ${tn}): set loss.scale to the resolution ratio`);
     }
-    return tf.tidy(() => this.lift(student).sub(teacher).square().mean() as Scalar);
+    return tf.tidy(() => this.lift(student).slice([0, 0, 0, 0], [n, H, W, -1]).sub(teacher).square().mean() as Scalar);
   }
 
   override dispose(): void {
@@ -73,6 +76,7 @@ const SOURCE: MethodSource = {
   deviations: [
     'FSR module = 1x1 conv (no bias) + pixel shuffle, no activation: our choice',
     'mean squared error between the lifted student map and the assistant map: our choice',
+    'a lifted map larger than the assistant map (odd sizes) is cropped to it at the top left, as the released ISRD head crops to the HR image: our choice',
   ],
 };
 

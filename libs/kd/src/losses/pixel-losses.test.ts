@@ -51,6 +51,25 @@ describe('pixel-distillation losses against numpy golden values', () => {
     expect(() => createLoss({ kind: 'fitnet', resolution: 'pool' }).compute(tf.ones([1, 2, 2, 3]), tf.ones([1, 6, 4, 3]))).toThrow(/cannot pool a 6x4 map to 2x2/);
   });
 
+  it('fsr crops a lifted map larger than the assistant map (4x4 x2 -> 8x8 vs 7x7): the golden exact-size loss on the 7x7 part', () => {
+    const fsr = createLoss({ kind: 'fsr', scale: 2 }) as unknown as { build: (c: object, s: number) => void; lift: (t: Tensor) => Tensor; compute: (s: Tensor, t: Tensor) => Tensor; dispose: () => void };
+    fsr.build({ student: 2, teacher: 3 }, 0);
+    const student = tf.randomNormal([2, 4, 4, 2], 0, 1, 'float32', 1);
+    const teacher = tf.randomNormal([2, 7, 7, 3], 0, 1, 'float32', 2);
+    // An 8x8 assistant map equal to the lifted map outside the 7x7 part: the exact-size path (checked
+    // against numpy above) sums the same squared errors over 64 instead of 49 positions per channel.
+    const lifted = fsr.lift(student);
+    const padded = tf.concat([tf.concat([teacher, lifted.slice([0, 0, 7, 0], [2, 7, 1, 3])], 2), lifted.slice([0, 7, 0, 0], [2, 1, 8, 3])], 1);
+    const cropped = fsr.compute(student, teacher).dataSync()[0];
+    const exact = fsr.compute(student, padded).dataSync()[0];
+    expect(cropped).toBeGreaterThan(0);
+    expect(cropped).toBeCloseTo((exact * 64) / 49, 5);
+    // One more row or column than the lift covers is still refused.
+    expect(() => fsr.compute(student, tf.zeros([2, 9, 9, 3]))).toThrow(/loss.scale/);
+    tf.dispose([student, teacher, lifted, padded]);
+    fsr.dispose();
+  });
+
   it('refuses a scale that does not match the two shapes, naming loss.scale', () => {
     const loss = createLoss({ kind: 'isrd', scale: 4 });
     loss.build({ student: 2, teacher: 3 }, 0);
