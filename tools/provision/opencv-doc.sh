@@ -10,7 +10,8 @@ if [ -f "/$rel/graf1.png" ] || [ -f ".cache/opencv-doc/root/$rel/graf1.png" ]; t
 mkdir -p .cache/opencv-doc
 cd .cache/opencv-doc
 echo "[setup] apt-get download opencv-doc (examples data into .cache/opencv-doc/root)"
-apt-get download opencv-doc >/dev/null
+# Package lists may be missing on a fresh machine: fetch them once, then retry.
+apt-get download opencv-doc >/dev/null 2>&1 || { apt-get update -qq && apt-get download opencv-doc >/dev/null; }
 deb=$(ls -t opencv-doc_*_all.deb | head -n 1)
 mkdir -p root
 dpkg-deb --fsys-tarfile "$deb" | tar -x -C root "./$rel/"
