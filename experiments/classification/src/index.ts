@@ -20,5 +20,5 @@ import { pixelQuick } from './pixel';
 
 /** `kdlab reproduce <name>` finds these through package.json's `kdlab.reproductions`. */
 export const reproductions = { 'cls-quick': clsQuick, 'cls-paper': clsPaper, 'pixel-quick': pixelQuick };
-export { pixelQuick, pixelReproduction, pixelRows, pixelColumns, writeAssistantOverlay, PIXEL_FACTORS, PIXEL_QUICK_PROFILE, type PixelProfile, type PixelFactor } from './pixel';
+export { pixelQuick, pixelReproduction, pixelRows, pixelColumns, writeAssistantOverlay, PIXEL_FACTORS, PIXEL_QUICK_PROFILE, PIXEL_QUICK_FMNIST_PROFILE, type PixelProfile, type PixelFactor } from './pixel';
 export { chooseClusteredHints, withHints, blockLayers } from './hints';
