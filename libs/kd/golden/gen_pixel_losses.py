@@ -152,6 +152,12 @@ def main():
             ft = rng.normal(size=(2, 2 * ratio, 2 * ratio, 3 if kind == 'fitnet' else 5))
             cases.append(case(kind, fn, 1, fs, ft, [], {'resolution': 'pool'}))
     cases.append(case('at', at_pool, 1, rng.normal(size=(2, 4, 4, 3)), rng.normal(size=(2, 2, 2, 6)), [], {'resolution': 'pool'}))
+    # Non-integer ratios (Fashion-MNIST: a 7x7 teacher map against 4x4 and 2x2 student maps): adaptive bins.
+    for kind, fn in [('at', at_pool), ('fitnet', fitnet_pool)]:
+        for size in [4, 2]:
+            fs = rng.normal(size=(2, size, size, 3))
+            ft = rng.normal(size=(2, 7, 7, 3 if kind == 'fitnet' else 5))
+            cases.append(case(kind, fn, 1, fs, ft, [], {'resolution': 'pool'}))
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'pixel_losses.json')
     with open(out, 'w') as f:
         json.dump({'generator': 'gen_pixel_losses.py (numpy, float64, central-difference gradients)', 'cases': cases}, f)
