@@ -1,7 +1,8 @@
 import { Rng } from '@kdlab/engine';
 import { dataPath } from '../root';
 import { readDicomSlice } from './dicom';
-import { bodyMask, lineIntegrals, poisson, prepareSlice, reconstructHu, simulateLowDose, type LowDoseParams } from './lowdose';
+import { poisson } from '../poisson';
+import { bodyMask, lineIntegrals, prepareSlice, reconstructHu, simulateLowDose, type LowDoseParams } from './lowdose';
 import { fbp, parallelAngles, radon } from './radon';
 
 // Golden values: scikit-image 0.19.3's radon(circle=True), libs/data/golden/gen_ct_radon.py.

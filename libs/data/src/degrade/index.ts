@@ -12,7 +12,7 @@ export {
 export { sampleClassicDegradation, type DegradationRanges } from './sample';
 export { generalizedGaussianKernel, plateauKernel, sincKernel, besselJ1, padKernel } from './kernels-real';
 export { interpolate, INTERPOLATION_MODES, type InterpolationMode } from './interpolate';
-export { addGaussianNoiseReal, addPoissonNoiseReal, poissonSample } from './noise-real';
+export { addGaussianNoiseReal, addPoissonNoiseReal } from './noise-real';
 export {
   degradeSecondOrder, KERNEL_TYPES, REALESRGAN_X4_OPTIONS, sampleRealKernel, SECOND_ORDER_VERSION, type SecondOrderOptions,
 } from './second-order';

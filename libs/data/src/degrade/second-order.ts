@@ -19,7 +19,8 @@ import { generalizedGaussianKernel, padKernel, plateauKernel, sincKernel } from 
 import { addGaussianNoiseReal, addPoissonNoiseReal } from './noise-real';
 
 /** Version of this pipeline; part of the benchmark cache key. Bump it when its output changes. */
-export const SECOND_ORDER_VERSION = 'realesrgan-v1';
+// v2: Poisson noise from the data library's one sampler (libs/data/src/poisson.ts, inversion below λ = 10).
+export const SECOND_ORDER_VERSION = 'realesrgan-v2';
 
 export const KERNEL_TYPES = ['iso', 'aniso', 'generalized_iso', 'generalized_aniso', 'plateau_iso', 'plateau_aniso'] as const;
 
