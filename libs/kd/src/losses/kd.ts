@@ -11,10 +11,10 @@
 // cross-entropy. The teacher's logits are constants (its model is frozen and
 // runs outside the gradient tape).
 import { z } from 'zod';
-import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor } from '@kdlab/engine';
 import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
+import { temperatureKl } from '../temperature-kl';
 
 export class HintonKdLoss extends DistillLoss {
   readonly name = 'kd';
@@ -26,12 +26,7 @@ export class HintonKdLoss extends DistillLoss {
   compute(student: Tensor, teacher: Tensor): Scalar {
     this.assertRank(student, 2, 'student logits');
     this.assertSameShape(student, teacher);
-    const T = this.temperature;
-    return tf.tidy(() => {
-      const logPt = tf.logSoftmax(teacher.div(T));
-      const logPs = tf.logSoftmax(student.div(T));
-      return logPt.exp().mul(logPt.sub(logPs)).sum(1).mean().mul(T * T) as Scalar;
-    });
+    return temperatureKl(student, teacher, this.temperature, { timesTSquared: true });
   }
 }
 

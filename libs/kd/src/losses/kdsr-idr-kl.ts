@@ -12,10 +12,10 @@
 // second LeakyReLU, tap 'ide.mlp' of the kdsr backbone), not the compressed IDR the SR net reads.
 // The teacher runs frozen outside the gradient tape (the code's .detach()).
 import { z } from 'zod';
-import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor } from '@kdlab/engine';
 import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
+import { temperatureKl } from '../temperature-kl';
 
 export class KdsrIdrKlLoss extends DistillLoss {
   readonly name = 'kdsr-idr-kl';
@@ -27,12 +27,7 @@ export class KdsrIdrKlLoss extends DistillLoss {
   compute(student: Tensor, teacher: Tensor): Scalar {
     this.assertRank(student, 2, 'student IDE representation');
     this.assertSameShape(student, teacher);
-    const tau = this.temperature;
-    return tf.tidy(() => {
-      const logPt = tf.logSoftmax(teacher.div(tau));
-      const logPs = tf.logSoftmax(student.div(tau));
-      return logPt.exp().mul(logPt.sub(logPs)).sum(1).mean() as Scalar;
-    });
+    return temperatureKl(student, teacher, this.temperature, { timesTSquared: false });
   }
 }
 

@@ -36,6 +36,7 @@ import { createAdapter, type Adapter } from '../adapter';
 import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
 import { stopGradient } from '../stop-gradient';
+import { temperatureKl } from '../temperature-kl';
 
 export interface MclWeights {
   vcl: number;
@@ -59,10 +60,7 @@ export function supervisedContrast(s: Tensor, positives: Tensor, offDiagonal: Te
 
 /** T^2 * mean_i KL(softmax(target_i/T) || softmax(x_i/T)), the target held constant. */
 export function softKl(x: Tensor, target: Tensor, T: number): Scalar {
-  return tf.tidy(() => {
-    const logQ = tf.logSoftmax(stopGradient(target).div(T));
-    return logQ.exp().mul(logQ.sub(tf.logSoftmax(x.div(T)))).sum(1).mean().mul(T * T) as Scalar;
-  });
+  return tf.tidy(() => temperatureKl(x, stopGradient(target), T, { timesTSquared: true }));
 }
 
 export class MclLoss extends DistillLoss {

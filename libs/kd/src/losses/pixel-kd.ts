@@ -9,10 +9,10 @@
 // constant for the student, so the gradients are equal); temperature T (default 1, as
 // Liu et al.) with Hinton's T^2 factor; the mean over all pixels.
 import { z } from 'zod';
-import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor } from '@kdlab/engine';
 import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
+import { temperatureKl } from '../temperature-kl';
 
 export class PixelKdLoss extends DistillLoss {
   readonly name = 'pixel-kd';
@@ -24,12 +24,7 @@ export class PixelKdLoss extends DistillLoss {
   compute(student: Tensor, teacher: Tensor): Scalar {
     this.assertRank(student, 4, 'student logits');
     this.assertSameShape(student, teacher);
-    const T = this.temperature;
-    return tf.tidy(() => {
-      const logPt = tf.logSoftmax(teacher.div(T));
-      const logPs = tf.logSoftmax(student.div(T));
-      return logPt.exp().mul(logPt.sub(logPs)).sum(-1).mean().mul(T * T) as Scalar;
-    });
+    return temperatureKl(student, teacher, this.temperature, { timesTSquared: true });
   }
 }
 
