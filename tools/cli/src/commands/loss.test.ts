@@ -71,7 +71,7 @@ describe('kdlab loss eval', () => {
     const l2 = find('l2');
     expect((await evaluateLossFiles('mse', {}, tensorFile('mse-s', l2.student), tensorFile('mse-t', l2.teacher))).value).toBeCloseTo(l2.value, 5);
     const fakd = find('fakd');
-    expect((await evaluateLossFiles('fakd', {}, tensorFile('fakd-s', fakd.student), tensorFile('fakd-t', fakd.teacher))).options).toEqual({ distance: 'l1' });
+    expect((await evaluateLossFiles('fakd', {}, tensorFile('fakd-s', fakd.student), tensorFile('fakd-t', fakd.teacher))).options).toEqual({ distance: 'l1', pool: 1 });
     const at = find('at');
     expect((await evaluateLossFiles('at', {}, tensorFile('at-s', at.student), tensorFile('at-t', at.teacher))).options).toEqual({ p: 2 });
   });
