@@ -9,7 +9,7 @@ import './index';
 import { blindSrQuick } from './reproductions';
 import { blindSrDataSchema } from './schema';
 import { blindSrTask } from './task';
-import { pixelUnshuffle } from './views';
+import { pixelUnshuffle } from '@kdlab/backbones';
 
 const REPO = path.resolve(__dirname, '../../..');
 const CONFIGS = path.join(REPO, 'experiments/blind-sr/configs');

@@ -1,20 +1,9 @@
-// Sub-pixel rearrangement (Shi et al., CVPR 2016) in PyTorch's channel order, for the
-// learned up-samplers of pixel distillation (losses/isrd.ts, losses/fsr.ts):
-//   out[n, h*r + i, w*r + j, c] = in[n, h, w, c*r*r + i*r + j]
-// (nn.PixelShuffle on NCHW, written for NHWC). TF's depthToSpace groups the channels the
-// other way round (channel (i*r + j)*C + c); the order matters only to golden values, since
-// a learned convolution precedes it, but keeping PyTorch's lets an independent reference
-// written from the paper's code be compared weight for weight.
+// The pieces of pixel distillation's learned up-samplers (losses/isrd.ts, losses/fsr.ts) around
+// the sub-pixel rearrangement, which is @kdlab/backbones' pixelShuffle (PyTorch's channel order, so
+// an independent reference written from the released code compares weight for weight).
 import { tf } from '@kdlab/engine';
-import type { Tensor, Tensor2D, Tensor4D } from '@kdlab/engine';
-
-export function pixelShuffle(x: Tensor, r: number): Tensor4D {
-  if (x.rank !== 4) throw new Error(`pixelShuffle: expected an NHWC tensor, got shape [${x.shape}]`);
-  const [n, h, w, cr2] = x.shape as [number, number, number, number];
-  if (cr2 % (r * r) !== 0) throw new Error(`pixelShuffle: ${cr2} channels are not a multiple of r^2 = ${r * r}`);
-  const c = cr2 / (r * r);
-  return tf.tidy(() => x.reshape([n, h, w, c, r, r]).transpose([0, 1, 4, 2, 5, 3]).reshape([n, h * r, w * r, c]) as Tensor4D);
-}
+import type { Tensor, Tensor2D } from '@kdlab/engine';
+export { pixelShuffle } from '@kdlab/backbones';
 
 /** A 1x1 convolution without bias on the last axis: [..., in] x [in, out]. */
 export function conv1x1(x: Tensor, w: Tensor): Tensor {

@@ -7,7 +7,28 @@
 // Reshape + transpose are differentiable on every backend.
 import { tf } from '@kdlab/engine';
 import type { Tensor } from '@kdlab/engine';
+import type { Tensor4D } from '@kdlab/engine';
 import { single, singleShape, type ConfigDict, type LayerArgs, type Shape } from './types';
+
+/** nn.PixelShuffle on NHWC: out[n, h·r + i, w·r + j, c] = in[n, h, w, c·r² + i·r + j]. */
+export function pixelShuffle(x: Tensor, r: number): Tensor4D {
+  if (x.rank !== 4) throw new Error(`pixelShuffle: expected an NHWC tensor, got shape [${x.shape}]`);
+  const [n, h, w, cr2] = x.shape as [number, number, number, number];
+  if (cr2 % (r * r) !== 0) throw new Error(`pixelShuffle: ${cr2} channels are not a multiple of r^2 = ${r * r}`);
+  const c = cr2 / (r * r);
+  // [n, h, w, c, i, j] -> [n, h, i, w, j, c]
+  return tf.tidy(() => x.reshape([n, h, w, c, r, r]).transpose([0, 1, 4, 2, 5, 3]).reshape([n, h * r, w * r, c]) as Tensor4D);
+}
+
+/** nn.PixelUnshuffle on NHWC, the inverse: out[n, h, w, c·r² + i·r + j] = in[n, h·r + i, w·r + j, c]. */
+export function pixelUnshuffle(x: Tensor, r: number): Tensor4D {
+  if (x.rank !== 4) throw new Error(`pixelUnshuffle: expected an NHWC tensor, got shape [${x.shape}]`);
+  const [n, hr, wr, c] = x.shape as [number, number, number, number];
+  if (hr % r !== 0 || wr % r !== 0) throw new Error(`pixelUnshuffle: size ${hr}x${wr} is not a multiple of ${r}`);
+  const h = hr / r;
+  const w = wr / r;
+  return tf.tidy(() => x.reshape([n, h, r, w, r, c]).transpose([0, 1, 3, 5, 2, 4]).reshape([n, h, w, c * r * r]) as Tensor4D);
+}
 
 export interface PixelShuffleArgs extends LayerArgs {
   scale: number;
@@ -31,14 +52,7 @@ export class PixelShuffle extends tf.layers.Layer {
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
-    return tf.tidy(() => {
-      const x = single(inputs);
-      const [n, h, w, c] = x.shape;
-      const r = this.scale;
-      const out = c / (r * r);
-      // [n, h, w, out, i, j] -> [n, h, i, w, j, out]
-      return x.reshape([n, h, w, out, r, r]).transpose([0, 1, 4, 2, 5, 3]).reshape([n, h * r, w * r, out]);
-    });
+    return pixelShuffle(single(inputs), this.scale);
   }
 
   override getConfig(): ConfigDict {
