@@ -1,7 +1,7 @@
 // A floating-point image on the 0-255 scale (HWC). The blind-SR degradation (blur -> bicubic ->
 // noise) runs in floating point like the released DASR/KDSR code, and is rounded to 8 bits once,
-// at the end: rounding in between (as MATLAB's uint8 imresize does after each pass) changes about
-// 12 % of the LR pixels of Set5 by one level.
+// at the end: rounding in between (as MATLAB's uint8 imresize does after each pass) changes 10.3 %
+// of the RGB LR values of Set5 x4 by one level (measured; libs/data/README.md).
 import type { Image } from '../image';
 
 export interface FloatImage {
