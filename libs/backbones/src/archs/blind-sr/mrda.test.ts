@@ -2,7 +2,7 @@
 // MAML, as the released stage 2; TF.js cannot differentiate a conv's filter gradient, so second
 // order is not available: the last test pins that).
 import { tf } from '@kdlab/engine';
-import type { Scalar, Tensor, Tensor4D } from '@kdlab/engine';
+import type { LayersModel, Scalar, Tensor, Tensor4D, Variable } from '@kdlab/engine';
 import { imresizeBicubic } from '@kdlab/data';
 import { buildBackbone } from '../../backbone';
 import { countParams } from '../../count';
@@ -51,7 +51,7 @@ describe('MRDA backbone', () => {
     expect(out.shape).toEqual([2, 32, 24, 3]);
     const tOut = teacher.predict(tf.randomUniform([2, 8, 6, 51], 0, 1, 'float32', 1)) as Tensor;
     expect(tOut.shape).toEqual([2, 32, 24, 3]);
-    const shared = (m: tf.LayersModel) => m.weights.map((w) => w.originalName).filter((n) => !n.startsWith('den.') && !n.startsWith('mln'));
+    const shared = (m: LayersModel) => m.weights.map((w) => w.originalName).filter((n) => !n.startsWith('den.') && !n.startsWith('mln'));
     expect(shared(teacher)).toEqual(shared(student));
     expect(student.weights.some((w) => w.originalName.startsWith('mln'))).toBe(false);
     tf.dispose([out, tOut]);
@@ -130,7 +130,7 @@ describe('MRDA inner loop (MAML)', () => {
     const hr = tf.randomUniform([2, 6, 6, 3], 0, 1, 'float32', 8);
     layer.apply([tf.input({ shape: [3, 3, 3] }), tf.input({ shape: [6, 6, 3] })]);
     const expected = adaptMln(lr, hr, layer.weights.map((v) => v.read()), 2, [0.05], true);
-    const vars = layer.weights.map((v) => v.read() as tf.Variable);
+    const vars = layer.weights.map((v) => v.read() as Variable);
     const { grads } = tf.variableGrads(() => (layer.call([lr, hr], { training: true }) as Tensor).mul(100).sum() as Scalar, vars);
     vars.forEach((v, k) => expect(grads[v.name].sub(expected.metaGradient![k]).abs().max().dataSync()[0]).toBeLessThan(1e-6));
     // The features are not a function of the images under autodiff (detached copies feed the inner loop).
