@@ -68,3 +68,5 @@ export { DeformConv2D, bilinearGather, type DeformConv2DArgs } from './layers/de
 export { EDBB, EDBB_MASKS, edbbForward, foldEdbb, type EdbbArgs } from './layers/edbb';
 export { ResizeLike, resizeBilinearTorch, linearInterpMatrix } from './layers/resize-like';
 export { reparameterize } from './reparam';
+export { OctaveConv, octaveConv, octaveMacs, lowFrequencyMask, type OctaveConvArgs } from './archs/blind-sr/octave-conv';
+export { ConstantSplit, countFlopsAtSplit, hasDynamicSplit } from './archs/blind-sr/dcs-risr';

@@ -30,6 +30,8 @@ export interface LossContext {
   correspondence?: Tensor;
   /** Features of view 2 (the reference) by the student and the teacher, for losses between correlations. */
   reference?: { student: Tensor; teacher: Tensor };
+  /** Further tensors of the training batch by name (runner Batch.extra), e.g. blind SR's `degradation` target. */
+  batch?: Record<string, Tensor>;
 }
 
 export abstract class DistillLoss {

@@ -153,7 +153,7 @@ export class DistillationObjective {
    * Weighted total and each term's unweighted value. The caller owns the returned scalars.
    * `extra` adds to every loss's context (the batch input, the teacher as a function).
    */
-  compute(student: Taps, teacher: Taps | null, target: Tensor, extra: Pick<LossContext, 'input' | 'teacherAt'> = {}): { total: Scalar; terms: Record<string, Scalar> } {
+  compute(student: Taps, teacher: Taps | null, target: Tensor, extra: Pick<LossContext, 'input' | 'teacherAt' | 'batch'> = {}): { total: Scalar; terms: Record<string, Scalar> } {
     const context: LossContext = { ...extra, student, teacher, target };
     const terms: Record<string, Scalar> = {};
     let total: Scalar | null = null;

@@ -14,6 +14,11 @@ export interface Batch {
    * TSC-Net teacher fed the normal-dose image while the student gets the low-dose one).
    */
   teacherInput?: Tensor;
+  /**
+   * Further per-batch tensors losses read by name through LossContext.batch (e.g. blind SR's
+   * `degradation`: the parameters its sampler drew, a regression target); disposed with the batch.
+   */
+  extra?: Record<string, Tensor>;
 }
 
 /** A seeded, resumable stream of batches: its state goes into every checkpoint. */

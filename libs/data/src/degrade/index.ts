@@ -14,7 +14,7 @@ export { generalizedGaussianKernel, plateauKernel, sincKernel, besselJ1, padKern
 export { interpolate, INTERPOLATION_MODES, type InterpolationMode } from './interpolate';
 export { addGaussianNoiseReal, addPoissonNoiseReal } from './noise-real';
 export {
-  degradeSecondOrder, KERNEL_TYPES, REALESRGAN_X4_OPTIONS, sampleRealKernel, SECOND_ORDER_VERSION, type SecondOrderOptions,
+  degradeSecondOrder, KERNEL_TYPES, REALESRGAN_X4_OPTIONS, sampleRealKernel, SECOND_ORDER_VERSION, type RealKernelDraw, type SecondOrderOptions, type SecondOrderTrace,
 } from './second-order';
 export {
   BENCHMARK_SETTINGS, REALESRGAN_X4, type BenchmarkDegradation, benchmarkDigest, degradationCacheKey, GAUSSIAN8_X4, imageSeed, KDSR_ANISO_NOISE10_X4,

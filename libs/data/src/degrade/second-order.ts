@@ -80,17 +80,46 @@ function choose<T>(rng: Rng, items: readonly T[], probs?: readonly number[]): T 
 /** β from [lo, 1) or [1, hi) with equal odds, as basicsr draws it. */
 const beta = (rng: Rng, [lo, hi]: [number, number]) => (rng.next() < 0.5 ? uniform(rng, [lo, 1]) : uniform(rng, [1, hi]));
 
+/** What one stage's kernel draw was (for a degradation-regression target, e.g. DCS-RISR's). */
+export interface RealKernelDraw {
+  sinc: boolean;
+  /** Sinc: the cutoff ωc; Gaussian-family: σx. */
+  sx: number;
+  /** Gaussian-family: σy (= σx when isotropic); sinc: 0. */
+  sy: number;
+}
+
+/**
+ * Every random draw of one degradeSecondOrder call that shapes its output (filled in when passed;
+ * the output and the order of draws do not depend on it).
+ */
+export interface SecondOrderTrace {
+  kernel1?: RealKernelDraw;
+  kernel2?: RealKernelDraw;
+  resize1?: number;
+  noise1?: { gaussian: boolean; level: number };
+  jpeg1?: number;
+  blur2?: boolean;
+  resize2?: number;
+  noise2?: { gaussian: boolean; level: number };
+  jpeg2?: number;
+  finalSinc?: boolean;
+}
+
 /** One blur kernel of a stage, zero-padded to 21 x 21. */
-export function sampleRealKernel(rng: Rng, o: StageOptions): Kernel {
+export function sampleRealKernel(rng: Rng, o: StageOptions, draw?: RealKernelDraw): Kernel {
   const size = choose(rng, KERNEL_SIZES);
   if (rng.next() < o.sincProb) {
-    return sincKernel(uniform(rng, size < 13 ? [Math.PI / 3, Math.PI] : [Math.PI / 5, Math.PI]), size, 21);
+    const omega = uniform(rng, size < 13 ? [Math.PI / 3, Math.PI] : [Math.PI / 5, Math.PI]);
+    if (draw) Object.assign(draw, { sinc: true, sx: omega, sy: 0 });
+    return sincKernel(omega, size, 21);
   }
   const type = choose(rng, KERNEL_TYPES, o.kernelProb);
   const sx = uniform(rng, o.blurSigma);
   const iso = type.endsWith('iso') && !type.endsWith('aniso');
   const sy = iso ? sx : uniform(rng, o.blurSigma);
   const theta = iso ? 0 : uniform(rng, [-Math.PI, Math.PI]);
+  if (draw) Object.assign(draw, { sinc: false, sx, sy });
   let k: Kernel;
   if (type === 'iso') k = isotropicGaussianKernel(size, sx);
   else if (type === 'aniso') k = anisotropicGaussianKernel(size, sx, sy, theta);
@@ -104,48 +133,57 @@ function randomResizeFactor(rng: Rng, o: StageOptions): number {
   return kind === 'up' ? uniform(rng, [1, o.resizeRange[1]]) : kind === 'down' ? uniform(rng, [o.resizeRange[0], 1]) : 1;
 }
 
-function addRandomNoise(img: FloatImage, rng: Rng, o: StageOptions): FloatImage {
+function addRandomNoise(img: FloatImage, rng: Rng, o: StageOptions, record?: (n: { gaussian: boolean; level: number }) => void): FloatImage {
   const gaussian = rng.next() < o.gaussianNoiseProb;
   const level = uniform(rng, gaussian ? o.noiseRange : o.poissonScaleRange);
+  record?.({ gaussian, level });
   const gray = rng.next() < o.grayNoiseProb;
   return gaussian ? addGaussianNoiseReal(img, level, gray, rng) : addPoissonNoiseReal(img, level, gray, rng);
 }
 
-function jpeg(img: FloatImage, rng: Rng, range: [number, number]): FloatImage {
+function jpeg(img: FloatImage, rng: Rng, range: [number, number], record?: (quality: number) => void): FloatImage {
   const quality = Math.round(uniform(rng, range));
+  record?.(quality);
   const u8 = quantizeToUint8(img); // clamp to [0, 255] and round: a real codec takes 8-bit samples
   return toFloatImage(decodeImage(encodeImage(u8, 'jpeg', 'second-order degradation', quality), 'second-order degradation (jpeg)'));
 }
 
-/** RGB LR of an HR image whose sides are multiples of `o.scale`, reproducible from the Rng's seed. */
-export function degradeSecondOrder(hr: Image, rng: Rng, o: SecondOrderOptions = REALESRGAN_X4_OPTIONS): Image {
+/**
+ * RGB LR of an HR image whose sides are multiples of `o.scale`, reproducible from the Rng's seed.
+ * `trace`, when given, receives the draws (SecondOrderTrace); it changes nothing else.
+ */
+export function degradeSecondOrder(hr: Image, rng: Rng, o: SecondOrderOptions = REALESRGAN_X4_OPTIONS, trace?: SecondOrderTrace): Image {
   if (hr.height % o.scale !== 0 || hr.width % o.scale !== 0) {
     throw new Error(`second-order degradation: HR ${hr.height}x${hr.width} is not a multiple of the scale ${o.scale}; mod-crop it first`);
   }
-  const k1 = sampleRealKernel(rng, o.first);
-  const k2 = sampleRealKernel(rng, o.second);
+  const t: SecondOrderTrace = trace ?? {};
+  const k1 = sampleRealKernel(rng, o.first, (t.kernel1 = { sinc: false, sx: 0, sy: 0 }));
+  const k2 = sampleRealKernel(rng, o.second, (t.kernel2 = { sinc: false, sx: 0, sy: 0 }));
   const finalSinc = rng.next() < o.finalSincProb
     ? sincKernel(uniform(rng, [Math.PI / 3, Math.PI]), choose(rng, KERNEL_SIZES), 21)
     : null; // the released code convolves with a unit pulse: the identity
+  t.finalSinc = finalSinc !== null;
   const outH = hr.height / o.scale;
   const outW = hr.width / o.scale;
 
   // Grey images are read as three equal channels, as Real-ESRGAN's cv2 colour read does (Set14 has two).
   let x = blurReflect(toFloatImage(toRgb(hr)), k1);
-  const s1 = randomResizeFactor(rng, o.first);
+  const s1 = (t.resize1 = randomResizeFactor(rng, o.first));
   x = interpolate(x, Math.max(1, Math.floor(x.height * s1)), Math.max(1, Math.floor(x.width * s1)), choose(rng, INTERPOLATION_MODES), s1);
-  x = addRandomNoise(x, rng, o.first);
-  x = jpeg(x, rng, o.first.jpegRange);
+  x = addRandomNoise(x, rng, o.first, (n) => (t.noise1 = n));
+  x = jpeg(x, rng, o.first.jpegRange, (q) => (t.jpeg1 = q));
 
-  if (rng.next() < o.second.blurProb && Math.min(x.height, x.width) > 10) x = blurReflect(x, k2);
-  const s2 = randomResizeFactor(rng, o.second);
+  t.blur2 = rng.next() < o.second.blurProb && Math.min(x.height, x.width) > 10;
+  if (t.blur2) x = blurReflect(x, k2);
+  const s2 = (t.resize2 = randomResizeFactor(rng, o.second));
   x = interpolate(x, Math.max(1, Math.trunc(outH * s2)), Math.max(1, Math.trunc(outW * s2)), choose(rng, INTERPOLATION_MODES));
-  x = addRandomNoise(x, rng, o.second);
+  x = addRandomNoise(x, rng, o.second, (n) => (t.noise2 = n));
 
   const resizeAndSinc = (y: FloatImage) => {
     const r = interpolate(y, outH, outW, choose(rng, INTERPOLATION_MODES));
     return finalSinc && Math.min(outH, outW) > 10 ? blurReflect(r, finalSinc) : r;
   };
-  x = rng.next() < 0.5 ? jpeg(resizeAndSinc(x), rng, o.second.jpegRange) : resizeAndSinc(jpeg(x, rng, o.second.jpegRange));
+  const recordJpeg2 = (q: number) => (t.jpeg2 = q);
+  x = rng.next() < 0.5 ? jpeg(resizeAndSinc(x), rng, o.second.jpegRange, recordJpeg2) : resizeAndSinc(jpeg(x, rng, o.second.jpegRange, recordJpeg2));
   return quantizeToUint8(x);
 }

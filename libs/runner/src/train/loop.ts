@@ -108,7 +108,7 @@ export class TrainingLoop {
   }
 
   private oneStep(): Record<string, number> {
-    const { input, target, teacherInput } = this.p.stream.next();
+    const { input, target, teacherInput, extra } = this.p.stream.next();
     this.aux.begin(this.step);
     const teacherTaps = this.p.teacher ? tf.tidy(() => this.p.teacher!.forward(teacherInput ?? input, false) as unknown as TensorContainer) as unknown as Taps : null;
     // The frozen teacher as a function, for losses that use it as a fixed encoder (LossContext.teacherAt).
@@ -119,7 +119,7 @@ export class TrainingLoop {
       () => {
         const studentTaps = this.p.student.forward(input, true);
         this.aux.keep(studentTaps);
-        const out = this.p.objective.compute(studentTaps, teacherTaps, target, { input, teacherAt });
+        const out = this.p.objective.compute(studentTaps, teacherTaps, target, { input, teacherAt, ...(extra ? { batch: extra } : {}) });
         // Keep the per-term scalars and the total past minimize()'s tidy so they can be logged.
         terms = Object.fromEntries(Object.entries(out.terms).map(([k, v]) => [k, tf.keep(v)]));
         kept.total = tf.keep(out.total);
@@ -134,7 +134,7 @@ export class TrainingLoop {
     for (const [k, v] of Object.entries(terms)) values[METRIC.term(k)] = v.dataSync()[0];
     const studentWeights = this.vars.slice(0, this.p.student.model.trainableWeights.length);
     Object.assign(values, this.aux.update(teacherTaps, target, { weights: studentWeights, forward: (x) => this.p.student.forward(x, true), input, lr: this.optimizer.learningRate }));
-    tf.dispose([total, input, target, ...(teacherInput ? [teacherInput] : []), ...Object.values(terms)]);
+    tf.dispose([total, input, target, ...(teacherInput ? [teacherInput] : []), ...Object.values(extra ?? {}), ...Object.values(terms)]);
     if (teacherTaps) tf.dispose(teacherTaps as unknown as TensorContainer);
     return values;
   }
