@@ -17,6 +17,7 @@
 // (golden values in golden/cls_losses.json): ce, kd (Hinton), at, sp, mimkd, mcl.
 // For speech enhancement (golden/speech_losses.json): mrstft (MANNER's L1 + multi-resolution STFT), mvat (MV-AT, abstract-only).
 // For blind SR (golden/blindsr_losses.json): kdsr-idr-kl (KDSR's stage-2 KL on the IDE representation).
+// MRDA (golden/mrda_losses.json): mrda-repr-kd (KL + 0.1 · L1 on the DEN representation).
 // Adding a loss: one file src/losses/<kind>.ts with a class extending
 // DistillLoss (a doc comment citing the paper, the formula and every choice)
 // that calls registerLoss(kind, zodSchema, factory, source) (source: ./source.ts, mandatory); it is loaded on first use.
