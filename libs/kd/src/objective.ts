@@ -40,6 +40,11 @@ export const termSpecSchema = z
       .object({ kind: z.enum(['conv1x1', 'mlp', 'convreg']), hidden: z.number().int().positive().optional() })
       .strict()
       .optional(),
+    /**
+     * The term is off before this training step (the step passed to compute(); always on when none is
+     * passed): MRDA's encoder warm-up trains the student's DEN on the KD term alone, the task term from here.
+     */
+    fromStep: z.number().int().nonnegative().optional(),
   })
   .strict();
 
@@ -153,11 +158,13 @@ export class DistillationObjective {
    * Weighted total and each term's unweighted value. The caller owns the returned scalars.
    * `extra` adds to every loss's context (the batch input, the teacher as a function).
    */
-  compute(student: Taps, teacher: Taps | null, target: Tensor, extra: Pick<LossContext, 'input' | 'teacherAt' | 'batch'> = {}): { total: Scalar; terms: Record<string, Scalar> } {
-    const context: LossContext = { ...extra, student, teacher, target };
+  compute(student: Taps, teacher: Taps | null, target: Tensor, extra: Pick<LossContext, 'input' | 'teacherAt' | 'batch'> & { step?: number } = {}): { total: Scalar; terms: Record<string, Scalar> } {
+    const { step, ...given } = extra;
+    const context: LossContext = { ...given, student, teacher, target };
     const terms: Record<string, Scalar> = {};
     let total: Scalar | null = null;
     for (const { spec, loss, adapter } of this.terms) {
+      if (spec.fromStep !== undefined && step !== undefined && step < spec.fromStep) continue;
       let t: Tensor;
       if (spec.teacher === TARGET) t = target;
       else if (!teacher) throw new Error(`term '${spec.name}': reads teacher tap '${spec.teacher}' but no teacher taps were given`);
@@ -173,7 +180,8 @@ export class DistillationObjective {
         total = sum;
       }
     }
-    return { total: total!, terms };
+    if (total === null) throw new Error(`DistillationObjective: no term is on at step ${step} (fromStep: ${this.terms.map((t) => `${t.spec.name} ${t.spec.fromStep ?? 0}`).join(', ')})`);
+    return { total, terms };
   }
 
   /** Per term: its adapter's weights, then the loss's own learned weights (none for most losses). */

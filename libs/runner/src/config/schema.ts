@@ -16,6 +16,8 @@ export const termSchema = z
     student: z.string().min(1),
     teacher: z.string().min(1),
     adapter: z.object({ kind: z.enum(['conv1x1', 'mlp', 'convreg']), hidden: z.number().int().positive().optional() }).strict().optional(),
+    /** Off before this training step (libs/kd termSpecSchema; MRDA's encoder warm-up). */
+    fromStep: z.number().int().nonnegative().optional(),
   })
   .strict();
 

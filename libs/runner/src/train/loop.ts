@@ -119,7 +119,7 @@ export class TrainingLoop {
       () => {
         const studentTaps = this.p.student.forward(input, true);
         this.aux.keep(studentTaps);
-        const out = this.p.objective.compute(studentTaps, teacherTaps, target, { input, teacherAt, ...(extra ? { batch: extra } : {}) });
+        const out = this.p.objective.compute(studentTaps, teacherTaps, target, { input, teacherAt, step: this.step, ...(extra ? { batch: extra } : {}) });
         // Keep the per-term scalars and the total past minimize()'s tidy so they can be logged.
         terms = Object.fromEntries(Object.entries(out.terms).map(([k, v]) => [k, tf.keep(v)]));
         kept.total = tf.keep(out.total);
