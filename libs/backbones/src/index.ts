@@ -68,5 +68,11 @@ export { DeformConv2D, bilinearGather, type DeformConv2DArgs } from './layers/de
 export { EDBB, EDBB_MASKS, edbbForward, foldEdbb, type EdbbArgs } from './layers/edbb';
 export { ResizeLike, resizeBilinearTorch, linearInterpMatrix } from './layers/resize-like';
 export { reparameterize } from './reparam';
+// Reference-based SR (archs/ref-sr/, issue 12): contras-vgg (one view), contras-pair (C2-Matching's two
+// extractors on a packed [N, H, W, 6] input; output both views' descriptors on the channel axis) and
+// c2-restoration (LR ⊕ PixelUnshuffle(reference) ⊕ matcher flow → SR, correspondence-guided DeformConv2D).
+export { VIEW1_DESCRIPTORS, VIEW2_DESCRIPTORS } from './archs/ref-sr/contras-pair';
+export { restorationInputChannels } from './archs/ref-sr/c2-restoration';
+export { WarpByFlow, FlowOffsets } from './archs/ref-sr/flow-layers';
 export { OctaveConv, octaveConv, octaveMacs, lowFrequencyMask, type OctaveConvArgs } from './archs/blind-sr/octave-conv';
 export { ConstantSplit, countFlopsAtSplit, hasDynamicSplit } from './archs/blind-sr/dcs-risr';

@@ -43,7 +43,7 @@ export function roundHalfEven(x: number): number {
  * `transformed_coordinates[::4, ::4]` assumes.
  */
 export function readCorrespondence(correspondence: Tensor | undefined, batch: number, grid1: FeatureGrid, stride: number, who: string): Float32Array {
-  if (!correspondence) throw new Error(`loss '${who}': needs context.correspondence [N, H, W, 2] (x, y of each view-1 pixel in view 2)`);
+  if (!correspondence) throw new Error(`loss '${who}': needs context.correspondence (or the batch's extra tensor 'correspondence') [N, H, W, 2] (x, y of each view-1 pixel in view 2)`);
   const [n, h, w, two] = correspondence.shape;
   if (correspondence.rank !== 4 || two !== 2 || n !== batch || Math.ceil(h / stride) !== grid1.height || Math.ceil(w / stride) !== grid1.width) {
     throw new Error(`loss '${who}': context.correspondence is [${correspondence.shape}], expected [${batch}, H, W, 2] with `
@@ -104,8 +104,10 @@ export function matchedSamples(who: string, f1: Tensor, f2: Tensor, context: Los
   const grid1: FeatureGrid = { height: h1, width: w1 };
   const [, h2, w2] = f2.shape as [number, number, number, number];
   const grid2: FeatureGrid = { height: h2, width: w2 };
-  const corr = readCorrespondence(context?.correspondence, n, grid1, o.stride, who);
-  const [, imageHeight, imageWidth] = context!.correspondence!.shape;
+  // From the context, or from the training batch's extra tensors (runner Batch.extra.correspondence).
+  const given = context?.correspondence ?? context?.batch?.correspondence;
+  const corr = readCorrespondence(given, n, grid1, o.stride, who);
+  const [, imageHeight, imageWidth] = given!.shape;
   const samples: CellMatches[] = [];
   const counts: number[] = [];
   for (let b = 0; b < n; b++) {

@@ -15,12 +15,15 @@
 // objective in the released loop); the result is the mean over the kept samples. The weight 15 and the
 // student's own contrastive loss (c2-triplet, weight 1) are separate terms of the method config, as in the
 // released total loss = triplet + 15 · KL. The teacher side is a constant (the released teacher is not optimised).
+// `packed` (added for experiments/ref-sr): student and teacher tensors each hold view 1 ⊕ view 2 descriptors on
+// the channel axis (the contras-pair model's output); they are split in half instead of reading context.reference.
 import { z } from 'zod';
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor, Tensor2D } from '@kdlab/engine';
 import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss, type LossContext } from '../loss';
 import { stopGradient } from '../stop-gradient';
+import { unpackViews } from './c2-triplet';
 import { matchedSamples, normaliseRows, twoViewOptions, type TwoViewLossOptions } from '../two-view';
 
 export class C2CorrelationKdLoss extends DistillLoss {
@@ -28,11 +31,20 @@ export class C2CorrelationKdLoss extends DistillLoss {
   // Correlations are width-free: the teacher's descriptor width may differ from the student's.
   override readonly needsSameChannels = false;
 
-  constructor(readonly opts: TwoViewLossOptions & { temperature: number }) {
+  constructor(readonly opts: TwoViewLossOptions & { temperature: number; packed?: boolean }) {
     super();
   }
 
-  compute(student: Tensor, teacher: Tensor, context?: LossContext): Scalar {
+  compute(studentIn: Tensor, teacherIn: Tensor, context?: LossContext): Scalar {
+    if (this.opts.packed) {
+      const [s1, s2] = unpackViews(this.name, studentIn);
+      const [t1, t2] = unpackViews(this.name, teacherIn);
+      return this.computeViews(s1, t1, { ...context, reference: { student: s2, teacher: t2 } });
+    }
+    return this.computeViews(studentIn, teacherIn, context);
+  }
+
+  private computeViews(student: Tensor, teacher: Tensor, context?: LossContext): Scalar {
     const ref = context?.reference;
     if (!ref) throw new Error(`loss '${this.name}': needs context.reference {student, teacher}: both networks' view-2 (reference) descriptors`);
     for (const [what, a, b] of [['student', student, ref.student], ['teacher', teacher, ref.teacher]] as const) {
@@ -77,7 +89,7 @@ const SOURCE: MethodSource = {
 
 registerLoss(
   'c2-correlation-kd',
-  z.object({ temperature: z.number().positive().default(0.15), ...twoViewOptions }).strict(),
+  z.object({ temperature: z.number().positive().default(0.15), packed: z.boolean().default(false), ...twoViewOptions }).strict(),
   (o) => new C2CorrelationKdLoss(o),
   SOURCE,
 );

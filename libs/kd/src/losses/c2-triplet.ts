@@ -19,6 +19,9 @@
 // Choices the code leaves open or that differ: the valid region of view 2 uses view 2's feature size (the
 // released code uses view 1's, equal for its equal-size crops); the gradient at a tie of the min is
 // split by tfjs between equal entries (torch picks one).
+// `packed` (added for experiments/ref-sr, whose contras-pair model outputs both views' descriptors on the
+// channel axis, view 1 first): the first argument holds view 1 ⊕ view 2 and is split in half; the second
+// argument is then unused (write `teacher: target`), so the loss also serves as a teacher-training loss.
 import { z } from 'zod';
 import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor, Tensor2D } from '@kdlab/engine';
@@ -37,14 +40,22 @@ function safeRadiusPenalty(rowsA: Int32Array, colsA: Int32Array, rowsB: Int32Arr
   return tf.tensor2d(out, [rowsA.length, rowsB.length]);
 }
 
+/** View 1 and view 2 descriptors of a tensor holding both on the channel axis (view 1 first). */
+export function unpackViews(who: string, both: Tensor): [Tensor, Tensor] {
+  const c = both.shape[both.rank - 1];
+  if (both.rank !== 4 || c % 2 !== 0) throw new Error(`loss '${who}': packed descriptors [${both.shape}] must be NHWC with an even channel count (view 1 ⊕ view 2)`);
+  return tf.split(both, 2, 3) as [Tensor, Tensor];
+}
+
 export class C2TripletLoss extends DistillLoss {
   readonly name = 'c2-triplet';
 
-  constructor(readonly opts: TwoViewLossOptions & { margin: number; safeRadius: number }) {
+  constructor(readonly opts: TwoViewLossOptions & { margin: number; safeRadius: number; packed?: boolean }) {
     super();
   }
 
-  compute(view1: Tensor, view2: Tensor, context?: LossContext): Scalar {
+  compute(first: Tensor, second: Tensor, context?: LossContext): Scalar {
+    const [view1, view2] = this.opts.packed ? unpackViews(this.name, first) : [first, second];
     if (view1.shape[3] !== view2.shape[3]) throw new Error(`loss '${this.name}': view-1 [${view1.shape}] and view-2 [${view2.shape}] descriptors need the same channels`);
     const samples = matchedSamples(this.name, view1, view2, context, this.opts);
     const [, h1, w1, c] = view1.shape;
@@ -83,7 +94,7 @@ const SOURCE: MethodSource = {
 
 registerLoss(
   'c2-triplet',
-  z.object({ margin: z.number().positive().default(1.0), safeRadius: z.number().nonnegative().default(4), ...twoViewOptions }).strict(),
+  z.object({ margin: z.number().positive().default(1.0), safeRadius: z.number().nonnegative().default(4), packed: z.boolean().default(false), ...twoViewOptions }).strict(),
   (o) => new C2TripletLoss(o),
   SOURCE,
 );

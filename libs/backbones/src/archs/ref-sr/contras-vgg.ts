@@ -19,7 +19,8 @@ import { z } from 'zod';
 import { tf, type Rng } from '@kdlab/engine';
 import type { LayersModel, SymbolicTensor } from '@kdlab/engine';
 import { registerBackbone, registerPreset } from '../../backbone';
-import { applyLayer, conv2d, subMean } from '../sr/common';
+import { MeanShift } from '../../layers';
+import { applyLayer, conv2d } from '../sr/common';
 
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 const IMAGENET_STD_MEAN = 0.226;
@@ -27,16 +28,23 @@ const IMAGENET_STD_MEAN = 0.226;
 export const contrasVggSchema = z.object({ width: z.number().int().min(1).default(64) }).strict();
 export type ContrasVggOptions = z.output<typeof contrasVggSchema>;
 
-export function buildContrasVgg(o: ContrasVggOptions, rng: Rng): LayersModel {
+/**
+ * The extractor's layers applied to `image` ([N, H, W, 3] in [0, 1]), layer names prefixed by `prefix`
+ * (a two-view model builds it twice: 'view1.' and 'view2.'). Returns conv3_1 (the descriptors).
+ */
+export function contrasVggLayers(image: SymbolicTensor, o: ContrasVggOptions, rng: Rng, prefix = ''): SymbolicTensor {
   const w = o.width;
-  const input = tf.input({ shape: [null, null, 3], name: 'image' });
-  const conv = (name: string, cin: number, cout: number, x: SymbolicTensor, relu = true) => applyLayer(conv2d(rng, name, cin, cout, 3, relu ? 'relu' : undefined), x);
-  const pool = (name: string, x: SymbolicTensor) => applyLayer(tf.layers.maxPooling2d({ name, poolSize: 2, strides: 2, padding: 'valid' }), x);
-  const x0 = subMean(input, 1 / IMAGENET_STD_MEAN, IMAGENET_MEAN);
+  const conv = (name: string, cin: number, cout: number, x: SymbolicTensor, relu = true) => applyLayer(conv2d(rng, prefix + name, cin, cout, 3, relu ? 'relu' : undefined), x);
+  const pool = (name: string, x: SymbolicTensor) => applyLayer(tf.layers.maxPooling2d({ name: prefix + name, poolSize: 2, strides: 2, padding: 'valid' }), x);
+  const x0 = applyLayer(new MeanShift({ name: prefix + 'sub_mean', mode: 'sub', rgbRange: 1 / IMAGENET_STD_MEAN, rgbMean: IMAGENET_MEAN }), image);
   const c12 = conv('conv1_2', w, w, conv('conv1_1', 3, w, x0));
   const c22 = conv('conv2_2', 2 * w, 2 * w, conv('conv2_1', w, 2 * w, pool('pool1', c12)));
-  const c31 = conv('conv3_1', 2 * w, 4 * w, pool('pool2', c22), false);
-  return tf.model({ inputs: input, outputs: c31, name: 'contras-vgg' });
+  return conv('conv3_1', 2 * w, 4 * w, pool('pool2', c22), false);
+}
+
+export function buildContrasVgg(o: ContrasVggOptions, rng: Rng): LayersModel {
+  const input = tf.input({ shape: [null, null, 3], name: 'image' });
+  return tf.model({ inputs: input, outputs: contrasVggLayers(input, o, rng), name: 'contras-vgg' });
 }
 
 registerBackbone('contras-vgg', contrasVggSchema, buildContrasVgg);
