@@ -7,7 +7,7 @@ registerTask(blindSrTask);
 
 export { blindSrTask } from './task';
 export { blindSrDataSchema, GAUSSIAN8_SIGMAS, type BlindSrData, type InputView } from './schema';
-export { blindSrMeanKey, blindSrMetricKey, blindSrPerImageFile } from './naming';
+export { blindSrBenchFile, blindSrBenchKey, blindSrMeanKey, blindSrMetricKey, blindSrPerImageFile } from './naming';
 export { inputFor } from './views';
 export { blindSrQuick, blindSrRows, blindSrColumns } from './reproductions';
 import { blindSrQuick } from './reproductions';

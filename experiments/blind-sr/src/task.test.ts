@@ -1,14 +1,15 @@
 import * as path from 'path';
-import { degradeClassic, GAUSSIAN8_X4, imresizeBicubic, loadDegradedPairs, type Image } from '@kdlab/data';
+import { degradeClassic, degradeSecondOrder, GAUSSIAN8_X4, imresizeBicubic, KDSR_ANISO_NOISE10_X4, loadDegradedPairs, REALESRGAN_X4, REALESRGAN_X4_OPTIONS, type Image, type SecondOrderTrace } from '@kdlab/data';
 import { Rng, tf } from '@kdlab/engine';
 import type { Tensor } from '@kdlab/engine';
-import { PixelShuffle } from '@kdlab/backbones';
+import { buildBackbone, countFlops, countFlopsAtSplit, PixelShuffle } from '@kdlab/backbones';
 import { evaluatePairs } from '@kdlab/metrics';
 import { resolveRun } from '@kdlab/runner';
 import './index';
 import { blindSrQuick } from './reproductions';
 import { blindSrDataSchema } from './schema';
 import { blindSrTask } from './task';
+import { secondOrderVector } from './degradation-vector';
 import { pixelUnshuffle } from '@kdlab/backbones';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -28,7 +29,7 @@ describe('blind-sr configs', () => {
   });
 
   it.each(['quick', 'paper'])('profile %s: every method resolves; KDSR stage 2 starts its SR net from the teacher and distills ide.mlp', (profile) => {
-    for (const m of ['bicubic', 'kdsr-teacher', 'kdsr', 'kdsr-no-kd']) {
+    for (const m of ['bicubic', 'kdsr-teacher', 'kdsr', 'kdsr-no-kd', 'plain', 'dcs-risr', 'dcs-risr-fixed']) {
       const run = resolveRun([path.join(CONFIGS, 'profiles', `${profile}.yaml`), path.join(CONFIGS, 'methods', `${m}.yaml`)]);
       expect(run.config.name).toBe(m);
     }
@@ -40,7 +41,7 @@ describe('blind-sr configs', () => {
   });
 
   it('blind-sr-quick lists its rows, every file exists and resolves, and its columns are keys the task logs', async () => {
-    expect(blindSrQuick.rows.map((r) => r.method)).toEqual(['bicubic', 'KDSR teacher (sees HR)', 'KDSR student without KD', 'KDSR student']);
+    expect(blindSrQuick.rows.map((r) => r.name)).toEqual(['bicubic', 'kdsr-teacher', 'kdsr-no-kd', 'kdsr', 'plain', 'dcs-risr', 'dcs-risr-fixed']);
     for (const row of blindSrQuick.rows) {
       const run = resolveRun(row.files.map((f) => path.join(REPO, f)));
       expect(run.config.experiment).toBe(blindSrQuick.experiment);
@@ -48,11 +49,34 @@ describe('blind-sr configs', () => {
     const quick = resolveRun([path.join(CONFIGS, 'profiles/quick.yaml'), path.join(CONFIGS, 'methods/bicubic.yaml')]).config;
     const inst = await blindSrTask.create(blindSrDataSchema.parse(quick.data), evalCfg);
     const logged = Object.keys((await inst.evaluate({ kind: 'baseline', name: 'bicubic' })).metrics);
-    for (const c of blindSrQuick.columns.filter((c) => c.key.startsWith('eval/'))) expect(logged).toContain(c.key);
+    // FLOPs columns are logged for models only (the DCS-RISR tests below).
+    for (const c of blindSrQuick.columns.filter((c) => c.key.startsWith('eval/') && !c.key.endsWith('/flops'))) expect(logged).toContain(c.key);
+    expect(blindSrQuick.columns.map((c) => c.key)).toEqual(expect.arrayContaining(['eval/Set5-aniso-noise/x4/psnr', 'eval/Set5-real/x4/psnr', 'eval/Set5-real/x4/flops', 'model/params', 'model/flops']));
+  });
+
+  it('the plain student is an EDSR of the KDSR quick width/depth; DCS-RISR trains on second-order LR with its degradation target, the fixed split without', () => {
+    const quick = (m: string) => resolveRun([path.join(CONFIGS, 'profiles/quick.yaml'), path.join(CONFIGS, 'methods', `${m}.yaml`)]).config;
+    const plain = quick('plain');
+    const modelOf = (c: typeof plain) => (c.student as { model: Record<string, unknown> }).model;
+    expect(modelOf(plain)).toMatchObject({ arch: 'edsr', channels: 16, blocks: 4, rgbRange: 1 });
+    expect(Object.keys(modelOf(plain)).sort()).toEqual(['arch', 'blocks', 'channels', 'rgbRange', 'scale']);
+    expect(plain.teacher).toBeUndefined();
+    expect(plain.data.degradation).toMatchObject({ blur: 'iso', sigma: [0.2, 4] });
+    const dcs = quick('dcs-risr');
+    expect(dcs.data).toMatchObject({ degradation: { pipeline: 'realesrgan' }, degradationTarget: true, benchmarks: ['gaussian8', 'aniso-noise', 'real'] });
+    expect(dcs.kd!.terms.map((t) => [t.loss.kind, t.student])).toEqual([['l1', 'output'], ['dcs-degradation-l1', 'dpn'], ['dcs-nonlocal', 'sr.body'], ['dcs-flops', 'dcs.split']]);
+    const fixed = quick('dcs-risr-fixed');
+    expect(modelOf(fixed)).toMatchObject({ arch: 'dcs-risr', split: 'fixed', fixedLowFraction: 0.5 });
+    expect(fixed.data).toMatchObject({ degradation: { pipeline: 'realesrgan' }, degradationTarget: false });
   });
 
   it('a sigma outside Gaussian8 is an error naming the field', () => {
     expect(() => tinyData({ sigmas: [2.5] })).toThrow(/Gaussian8 sigmas/);
+  });
+
+  it('an unknown benchmark is an error naming config.data.benchmarks and the value', () => {
+    expect(() => tinyData({ benchmarks: ['gaussian8', 'div2k'] })).toThrow(/config\.data\.benchmarks: unknown benchmark .*div2k.*; expected one of gaussian8, aniso-noise, real/);
+    expect(() => tinyData({ degradation: { pipeline: 'realesrnet' } })).toThrow(/classic.*realesrgan/);
   });
 });
 
@@ -115,7 +139,99 @@ describe('blind-sr training stream', () => {
   });
 });
 
+describe('blind-sr training stream: degradation target', () => {
+  it('classic: the target holds the drawn sigma; the LR is degradeClassic at exactly that sigma', async () => {
+    const data = tinyData({ augment: false, degradationTarget: true, degradation: { sigma: [1, 3] } });
+    const inst = await blindSrTask.create(data, evalCfg);
+    const { input, target, extra } = inst.trainStream(new Rng(5)).next();
+    const v = extra!.degradation.arraySync() as number[][];
+    expect(extra!.degradation.shape).toEqual([2, 2]);
+    expect(v[0][0]).not.toBeCloseTo(v[1][0], 3);
+    for (const b of [0, 1]) {
+      const hr = Uint8Array.from((target.slice([b], [1]).dataSync() as Float32Array).map((x) => Math.round(x * 255)));
+      const expected = degradeClassic({ data: hr, height: 24, width: 24, channels: 3 }, { scale: 4, kernelSize: 21, blur: { type: 'iso', sigma: 1 + 2 * v[b][0] }, noise: 0 });
+      const got = Array.from(input.slice([b], [1]).dataSync() as Float32Array).map((x) => Math.round(x * 255));
+      // float32 round trip of sigma: at most a level on a few pixels.
+      const off = got.filter((g, k) => Math.abs(g - expected.data[k]) > 1).length;
+      expect(off).toBe(0);
+    }
+    tf.dispose([input, target, extra!.degradation]);
+  });
+
+  it('realesrgan: each LR is degradeSecondOrder of its target patch from the stream\'s Rng, the target its draws; seeded and resumable', async () => {
+    const data = tinyData({ augment: false, trainLimit: 2, degradationTarget: true, degradation: { pipeline: 'realesrgan' } });
+    const inst = await blindSrTask.create(data, evalCfg);
+    const stream = inst.trainStream(new Rng(11));
+    tf.dispose([stream.next()].flatMap((b) => [b.input, b.target, b.extra!.degradation]));
+    const state = JSON.parse(JSON.stringify(stream.getState())) as { degradation: number };
+    const batch = stream.next();
+    expect(batch.input.shape).toEqual([2, 6, 6, 3]);
+    expect(batch.extra!.degradation.shape).toEqual([2, 11]);
+    // Replay the degradations from the saved state, patch by patch, with the library pipeline.
+    const replay = new Rng(0);
+    replay.setState(state.degradation);
+    const vectors = batch.extra!.degradation.arraySync() as number[][];
+    for (const b of [0, 1]) {
+      const hr = Uint8Array.from((batch.target.slice([b], [1]).dataSync() as Float32Array).map((x) => Math.round(x * 255)));
+      const trace: SecondOrderTrace = {};
+      const lr = degradeSecondOrder({ data: hr, height: 24, width: 24, channels: 3 }, replay, REALESRGAN_X4_OPTIONS, trace);
+      expect(Array.from(batch.input.slice([b], [1]).dataSync() as Float32Array).map((x) => Math.round(x * 255))).toEqual(Array.from(lr.data));
+      const want = secondOrderVector(trace, REALESRGAN_X4_OPTIONS);
+      vectors[b].forEach((x, k) => expect(x).toBeCloseTo(want[k], 5));
+      expect(want.every((x) => x >= 0 && x <= 1)).toBe(true);
+    }
+    // Resumed in another stream from the saved state: the same batch.
+    const other = inst.trainStream(new Rng(99));
+    other.setState(state);
+    const resumed = other.next();
+    expect(resumed.input.sub(batch.input).abs().max().dataSync()[0]).toBe(0);
+    expect(resumed.extra!.degradation.sub(batch.extra!.degradation).abs().max().dataSync()[0]).toBe(0);
+    tf.dispose([batch, resumed].flatMap((b) => [b.input, b.target, b.extra!.degradation]));
+  });
+
+  it('without degradationTarget the batch carries no extra', async () => {
+    const b = (await blindSrTask.create(tinyData(), evalCfg)).trainStream(new Rng(1)).next();
+    expect(b.extra).toBeUndefined();
+    tf.dispose([b.input, b.target]);
+  });
+});
+
 describe('blind-sr evaluation', () => {
+  it('scores the extra benchmarks (aniso+noise, real-world) with their own keys and per-image files; Gaussian8 only when listed', async () => {
+    const inst = await blindSrTask.create(tinyData({ benchmarks: ['aniso-noise', 'real'] }), evalCfg);
+    const res = await inst.evaluate({ kind: 'baseline', name: 'bicubic' });
+    const bicubicPsnr = (setting: typeof REALESRGAN_X4) => {
+      const p = loadDegradedPairs('Set5', setting)[0];
+      return evaluatePairs([{ name: p.name, hr: p.hr, sr: imresizeBicubic(p.lr, 4) as Image }], { channel: 'y', crop: 4 }).mean;
+    };
+    expect(res.metrics['eval/Set5-aniso-noise/x4/psnr']).toBeCloseTo(bicubicPsnr(KDSR_ANISO_NOISE10_X4).psnr, 10);
+    expect(res.metrics['eval/Set5-real/x4/psnr']).toBeCloseTo(bicubicPsnr(REALESRGAN_X4).psnr, 10);
+    expect(res.metrics['eval/Set5-real/x4/ssim']).toBeCloseTo(bicubicPsnr(REALESRGAN_X4).ssim, 10);
+    expect(Object.keys(res.metrics).sort()).toEqual(['eval/Set5-aniso-noise/x4/psnr', 'eval/Set5-aniso-noise/x4/ssim', 'eval/Set5-real/x4/psnr', 'eval/Set5-real/x4/ssim']);
+    expect(Object.keys(res.files)).toEqual(['Set5-aniso-noise_x4.json', 'Set5-real_x4.json']);
+    expect((res.files['Set5-real_x4.json'] as { images: { name: string }[] }).images.map((i) => i.name)).toEqual([loadDegradedPairs('Set5', REALESRGAN_X4)[0].name]);
+  });
+
+  it('logs FLOPs on the extra benchmarks: each image at its own split for DCS-RISR, the static count otherwise', async () => {
+    const inst = await blindSrTask.create(tinyData({ benchmarks: ['gaussian8', 'real'], sigmas: [2.6] }), { ...evalCfg, limit: 2 });
+    const dynamic = buildBackbone({ arch: 'dcs-risr', scale: 4, channels: 4, blocks: 2, dpnChannels: 4, degradationDim: 11 }, 3);
+    const predict = (x: Tensor) => dynamic.predict(x) as Tensor;
+    const res = await inst.evaluate({ kind: 'model', predict, model: dynamic });
+    const hw = inst.flopsInputHw;
+    const pairs = loadDegradedPairs('Set5', REALESRGAN_X4).slice(0, 2);
+    const splitModel = tf.model({ inputs: dynamic.inputs, outputs: dynamic.getLayer('dcs.split').output });
+    const perImage = pairs.map((p) => countFlopsAtSplit(dynamic, Array.from((splitModel.predict(tf.tensor(p.lr.data, [1, p.lr.height, p.lr.width, 3]).div(255)) as Tensor).dataSync()), hw));
+    expect(res.metrics['eval/Set5-real/x4/flops']).toBeCloseTo((perImage[0] + perImage[1]) / 2, 0);
+    expect(res.metrics['eval/Set5-real/x4/flops']).toBeLessThan(countFlops(dynamic, hw));
+    expect(res.metrics['eval/Set5-g2.6/x4/psnr']).toBeGreaterThan(5);
+    expect(res.metrics['eval/Set5-g2.6/x4/flops']).toBeUndefined();
+    const fixed = buildBackbone({ arch: 'dcs-risr', scale: 4, channels: 4, blocks: 2, degradationDim: 11, split: 'fixed' }, 3);
+    const resFixed = await inst.evaluate({ kind: 'model', predict: (x) => fixed.predict(x) as Tensor, model: fixed });
+    expect(resFixed.metrics['eval/Set5-real/x4/flops']).toBe(countFlops(fixed, hw));
+    dynamic.dispose();
+    fixed.dispose();
+  });
+
   it('scores the cached Gaussian8 LR of the configured sigma, per sigma and as the mean over sigmas', async () => {
     const inst = await blindSrTask.create(tinyData({ sigmas: [1.8, 3.2] }), evalCfg);
     const res = await inst.evaluate({ kind: 'baseline', name: 'bicubic' });

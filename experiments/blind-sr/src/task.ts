@@ -3,12 +3,13 @@
 // sigma, Y channel (BT.601) with `scale` border pixels cropped, as SISR. Baseline: 'bicubic'.
 import { tf } from '@kdlab/engine';
 import type { Rng, Tensor, Tensor3D, Tensor4D } from '@kdlab/engine';
-import { GAUSSIAN8_X4, imageToTensor, imresizeBicubic, loadDegradedPairs, loadManifest, loadSrPairs, tensorToImage, verifyDataset, type DegradedPair, type Image, type SrPair } from '@kdlab/data';
+import { GAUSSIAN8_X4, imageToTensor, imresizeBicubic, KDSR_ANISO_NOISE10_X4, loadDegradedPairs, loadManifest, loadSrPairs, REALESRGAN_X4, tensorToImage, verifyDataset, type BenchmarkSetting, type DegradedPair, type Image, type SrPair } from '@kdlab/data';
+import { countFlops, countFlopsAtSplit, hasDynamicSplit } from '@kdlab/backbones';
 import { evaluatePairs, SR_CONVENTION } from '@kdlab/metrics';
 import type { BatchStream, EvalResult, Predictor, Task, TaskInstance } from '@kdlab/runner';
 import { srEvalSchema, type SrEval } from '@kdlab/sisr';
-import { blindSrDataSchema, type BlindSrData, type InputView } from './schema';
-import { blindSrMeanKey, blindSrMetricKey, blindSrPerImageFile } from './naming';
+import { blindSrDataSchema, type BenchmarkName, type BlindSrData, type InputView } from './schema';
+import { blindSrBenchFile, blindSrBenchKey, blindSrMeanKey, blindSrMetricKey, blindSrPerImageFile } from './naming';
 import { blindSrStream } from './train-stream';
 import { inputFor } from './views';
 
@@ -45,7 +46,41 @@ const sigmaOf = (p: DegradedPair): number => (p.degradation?.blur?.type === 'iso
 const hrCache = new Map<string, SrPair[]>();
 const benchCache = new Map<string, DegradedPair[]>();
 const hrPairsOf = (name: string, scale: number) => hrCache.get(name) ?? hrCache.set(name, loadSrPairs(name, scale)).get(name)!;
-const gaussian8Of = (name: string) => benchCache.get(name) ?? benchCache.set(name, loadDegradedPairs(name, GAUSSIAN8_X4)).get(name)!;
+const benchmarkOf = (name: string, setting: BenchmarkSetting) => {
+  const key = `${name}/${setting.id}`;
+  return benchCache.get(key) ?? benchCache.set(key, loadDegradedPairs(name, setting)).get(key)!;
+};
+const gaussian8Of = (name: string) => benchmarkOf(name, GAUSSIAN8_X4);
+
+/** The libs/data setting behind each benchmark name of config.data.benchmarks but Gaussian8. */
+const EXTRA_SETTINGS: Record<Exclude<BenchmarkName, 'gaussian8'>, BenchmarkSetting> = {
+  'aniso-noise': KDSR_ANISO_NOISE10_X4,
+  real: REALESRGAN_X4,
+};
+
+/** One scored setting: Gaussian8 at one sigma, or a whole extra benchmark. */
+interface Setting {
+  name: string;
+  pairs: DegradedPair[];
+  keys: { psnr: string; ssim: string; file: string };
+  /** Extra benchmarks also log FLOPs (naming.ts). */
+  bench?: string;
+}
+
+/**
+ * FLOPs of the model at `hw` on each LR image: a dynamic split (DCS-RISR) is read per image from
+ * its 'dcs.split' layer and counted at that split; any other model counts the same every time.
+ */
+function flopsPerImage(predictor: Predictor, lrs: Image[], hw: [number, number]): number[] | null {
+  if (predictor.kind !== 'model' || !predictor.model) return null;
+  const model = predictor.model;
+  if (!hasDynamicSplit(model)) return lrs.map(() => countFlops(model, hw));
+  const splitModel = tf.model({ inputs: model.inputs, outputs: model.getLayer('dcs.split').output });
+  return lrs.map((lr) => {
+    const alphas = tf.tidy(() => Array.from((splitModel.predict(imageToTensor(lr).expandDims(0)) as Tensor).dataSync()));
+    return countFlopsAtSplit(model, alphas, hw);
+  });
+}
 
 function heldOutSha256s(names: string[]): Set<string> {
   const out = new Set<string>();
@@ -75,7 +110,8 @@ class BlindSrTaskInstance implements TaskInstance {
       'kdlab.train_data': data.train.join('+'),
       'kdlab.train_images': String(this.trainImages.length),
       'kdlab.train_degradation': d.blur === 'iso' ? `iso sigma U[${d.sigma.join(', ')}], kernel ${d.kernelSize}, noise U[0, ${d.noiseMax})` : `aniso lambda U[${d.lambda.join(', ')}], theta U[0, 180), kernel ${d.kernelSize}, noise U[0, ${d.noiseMax})`,
-      'kdlab.eval_degradation': `${GAUSSIAN8_X4.id} sigmas ${data.sigmas.join(', ')}`,
+      'kdlab.train_pipeline': d.pipeline === 'realesrgan' ? 'realesrgan second-order (libs/data REALESRGAN_X4_OPTIONS)' : 'classic',
+      'kdlab.eval_degradation': data.benchmarks.map((b) => (b === 'gaussian8' ? `${GAUSSIAN8_X4.id} sigmas ${data.sigmas.join(', ')}` : EXTRA_SETTINGS[b].id)).join('; '),
       'kdlab.input': data.input,
       'kdlab.metric_convention': `${SR_CONVENTION} (here: channel ${evalCfg.channel}, crop ${evalCfg.crop})`,
       'kdlab.eval_split': evalCfg.split === 'val' ? `val: ${data.val!.join('+')}` : `test: ${data.test.join('+')}`,
@@ -90,36 +126,57 @@ class BlindSrTaskInstance implements TaskInstance {
     return blindSrStream(this.trainImages, this.data, rng);
   }
 
+  private settings(names: string[]): Setting[] {
+    const { scale, sigmas, benchmarks } = this.data;
+    const limit = (pairs: DegradedPair[]) => (this.evalCfg.limit ? pairs.slice(0, this.evalCfg.limit) : pairs);
+    return names.flatMap((name) =>
+      benchmarks.flatMap((b): Setting[] => {
+        if (b === 'gaussian8') {
+          return sigmas.map((sigma) => ({
+            name,
+            pairs: limit(gaussian8Of(name).filter((p) => Math.abs(sigmaOf(p) - sigma) < 1e-9)),
+            keys: { psnr: blindSrMetricKey(name, sigma, scale, 'psnr'), ssim: blindSrMetricKey(name, sigma, scale, 'ssim'), file: blindSrPerImageFile(name, sigma, scale) },
+          }));
+        }
+        return [{
+          name,
+          bench: b,
+          pairs: limit(benchmarkOf(name, EXTRA_SETTINGS[b])),
+          keys: { psnr: blindSrBenchKey(name, b, scale, 'psnr'), ssim: blindSrBenchKey(name, b, scale, 'ssim'), file: blindSrBenchFile(name, b, scale) },
+        }];
+      }),
+    );
+  }
+
   async evaluate(predictor: Predictor, onProgress?: (done: number, total: number) => void): Promise<EvalResult> {
     const { scale, sigmas } = this.data;
     const names = this.evalCfg.split === 'val' ? this.data.val! : this.data.test;
     const opts = { channel: this.evalCfg.channel, crop: this.evalCfg.crop === 'scale' ? scale : this.evalCfg.crop };
-    const settings = names.flatMap((name) =>
-      sigmas.map((sigma) => {
-        const pairs = gaussian8Of(name).filter((p) => Math.abs(sigmaOf(p) - sigma) < 1e-9);
-        return { name, sigma, pairs: this.evalCfg.limit ? pairs.slice(0, this.evalCfg.limit) : pairs };
-      }),
-    );
+    const settings = this.settings(names);
     const total = settings.reduce((n, s) => n + s.pairs.length, 0);
     let done = 0;
     const view = viewOf(predictor, scale, this.data.input);
     const metrics: Record<string, number> = {};
     const files: Record<string, object> = {};
     for (const s of settings) {
-      if (s.pairs.length === 0) throw new Error(`blind-sr task: ${s.name} has no Gaussian8 image at sigma ${s.sigma}`);
+      if (s.pairs.length === 0) throw new Error(`blind-sr task: ${s.name} has no image for ${s.keys.psnr}`);
       const scored = s.pairs.map((p) => {
         const sr = superResolve(predictor, p, scale, view);
         onProgress?.(++done, total);
         return { name: p.name, hr: p.hr, sr };
       });
       const res = evaluatePairs(scored, opts);
-      metrics[blindSrMetricKey(s.name, s.sigma, scale, 'psnr')] = res.mean.psnr;
-      metrics[blindSrMetricKey(s.name, s.sigma, scale, 'ssim')] = res.mean.ssim;
-      files[blindSrPerImageFile(s.name, s.sigma, scale)] = { images: res.images, mean: res.mean };
+      metrics[s.keys.psnr] = res.mean.psnr;
+      metrics[s.keys.ssim] = res.mean.ssim;
+      const flops = s.bench ? flopsPerImage(predictor, s.pairs.map((p) => p.lr), this.flopsInputHw) : null;
+      if (flops) metrics[blindSrBenchKey(s.name, s.bench!, scale, 'flops')] = flops.reduce((a, b) => a + b, 0) / flops.length;
+      files[s.keys.file] = { images: flops ? res.images.map((im, i) => ({ ...im, flops: flops[i] })) : res.images, mean: res.mean };
     }
-    for (const name of names) {
-      for (const m of ['psnr', 'ssim'] as const) {
-        metrics[blindSrMeanKey(name, scale, m)] = sigmas.reduce((a, sigma) => a + metrics[blindSrMetricKey(name, sigma, scale, m)], 0) / sigmas.length;
+    if (this.data.benchmarks.includes('gaussian8')) {
+      for (const name of names) {
+        for (const m of ['psnr', 'ssim'] as const) {
+          metrics[blindSrMeanKey(name, scale, m)] = sigmas.reduce((a, sigma) => a + metrics[blindSrMetricKey(name, sigma, scale, m)], 0) / sigmas.length;
+        }
       }
     }
     return { metrics, files };

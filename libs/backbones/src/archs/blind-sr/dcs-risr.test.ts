@@ -93,7 +93,10 @@ describe('dcs-risr backbone', () => {
     dynamic = buildBackbone({ arch: 'dcs-risr', ...opts }, 0);
     fixed = buildBackbone({ arch: 'dcs-risr', ...opts, split: 'fixed' }, 0);
   });
-  afterAll(() => tf.dispose([dynamic, fixed]));
+  afterAll(() => {
+    dynamic.dispose();
+    fixed.dispose();
+  });
 
   it('x4 output, DPN and split taps, seeded', () => {
     const lr = tf.randomUniform([2, 6, 5, 3], 0, 1, 'float32', 5);
