@@ -49,9 +49,29 @@ export function mlnWeightShapes(channels: number, scale: number): MlnShape[] {
 }
 
 const lrelu = (x: Tensor) => tf.leakyRelu(x, 0.1);
-const conv = (x: Tensor, k: Tensor, b: Tensor) => tf.conv2d(x as Tensor4D, k as Tensor4D, 1, 'same').add(b);
 
-/** MLN forward on explicit weights: the SR image and the body features (the DEN's input). */
+/**
+ * 3x3 'same' conv + bias. Shared weights (kernel [3,3,Cin,Cout]): tf.conv2d. Per-image weights
+ * (kernel [N,3,3,Cin,Cout], bias [N,Cout], one set per image of the batch): im2col (9 shifted
+ * slices, (i, j, cin) order as the kernel's layout) and a batched matMul, so a whole batch adapts
+ * in one pass instead of one image at a time.
+ */
+function conv(x: Tensor, k: Tensor, b: Tensor): Tensor {
+  if (k.rank === 4) return tf.conv2d(x as Tensor4D, k as Tensor4D, 1, 'same').add(b);
+  const [n, h, w, cin] = x.shape as number[];
+  const cout = k.shape[4]!;
+  if (n === 1) return tf.conv2d(x as Tensor4D, k.reshape([3, 3, cin, cout]) as Tensor4D, 1, 'same').add(b.reshape([cout]));
+  const padded = x.pad([[0, 0], [1, 1], [1, 1], [0, 0]]);
+  const cols: Tensor[] = [];
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) cols.push(padded.slice([0, i, j, 0], [n, h, w, cin]));
+  const patches = tf.concat(cols, 3).reshape([n, h * w, 9 * cin]);
+  return tf.matMul(patches, k.reshape([n, 9 * cin, cout])).reshape([n, h, w, cout]).add(b.reshape([n, 1, 1, cout]));
+}
+
+/**
+ * MLN forward on explicit weights: the SR image and the body features (the DEN's input). Weights
+ * shared by the batch (mlnWeightShapes), or one set per image (a leading batch axis on each).
+ */
 export function mlnForward(lr: Tensor, bicubic: Tensor, w: Tensor[], scale: number): { sr: Tensor; features: Tensor } {
   let i = 0;
   const next = () => [w[i++], w[i++]] as const;
@@ -90,8 +110,6 @@ export function bicubicUpsample(x: Tensor, s: number): Tensor {
   return tf.tidy(() => along(along(x, 1), 2));
 }
 
-const l1 = (a: Tensor, b: Tensor) => a.sub(b).abs().mean();
-
 export interface Adapted {
   /** Body features of each image's adapted MLN, [N, h, w, Fm] (no gradient path to the weights). */
   features: Tensor;
@@ -102,42 +120,29 @@ export interface Adapted {
 }
 
 /**
- * Adapts a copy of the MLN weights `w` to each image of the batch by SGD on L1(MLN(LR) + bicubic(LR), HR),
+ * Adapts a copy of the MLN weights `w` to each image of the batch (one weight set per image, the whole
+ * batch in one pass) by SGD on its L1(MLN(LR) + bicubic(LR), HR),
  * one step per entry of `lrs`. The copies are detached data (so an outer gradient tape never reaches
  * `w` through them): the meta-gradient, when `withMetaGradient`, is first order.
  */
 export function adaptMln(lr: Tensor, hr: Tensor, w: Tensor[], scale: number, lrs: number[], withMetaGradient: boolean): Adapted {
   const n = lr.shape[0]!;
-  const feats: Tensor[] = [];
-  let meta: Tensor[] | undefined;
-  let lossSum = 0;
-  const detached = w.map((v) => tf.tensor(v.dataSync(), v.shape, 'float32'));
-  for (let i = 0; i < n; i++) {
-    tf.tidy(() => {
-      const lri = lr.slice([i, 0, 0, 0], [1, -1, -1, -1]);
-      const hri = hr.slice([i, 0, 0, 0], [1, -1, -1, -1]);
-      const bic = bicubicUpsample(lri, scale);
-      const lossAt = (...ws: Tensor[]) => l1(mlnForward(lri, bic, ws, scale).sr, hri) as Scalar;
-      let fast = detached;
-      for (const step of lrs) {
-        const g = tf.grads(lossAt)(fast);
-        fast = fast.map((v, k) => v.sub(g[k].mul(step)));
-      }
-      const { sr, features } = mlnForward(lri, bic, fast, scale);
-      lossSum += l1(sr, hri).dataSync()[0];
-      feats.push(tf.keep(features));
-      if (withMetaGradient) {
-        const g = tf.grads(lossAt)(fast);
-        const sum = meta ? meta.map((m, k) => m.add(g[k].div(n))) : g.map((v) => v.div(n));
-        if (meta) tf.dispose(meta);
-        meta = sum.map((t) => tf.keep(t));
-      }
-    });
-  }
-  tf.dispose(detached);
-  const features = tf.concat(feats, 0);
-  tf.dispose(feats);
-  return { features, adaptedLoss: lossSum / n, metaGradient: meta };
+  let adaptedLoss = NaN;
+  const kept = tf.tidy(() => {
+    const bic = bicubicUpsample(lr, scale);
+    // Sum over images of each image's L1: its gradient w.r.t. the per-image weights is each image's own gradient.
+    const lossAt = (...ws: Tensor[]) => mlnForward(lr, bic, ws, scale).sr.sub(hr).abs().mean([1, 2, 3]).sum() as Scalar;
+    // One detached copy of the weights per image.
+    let fast = w.map((v) => tf.tensor(v.dataSync(), v.shape, 'float32').expandDims(0).tile([n, ...v.shape.map(() => 1)]));
+    for (const step of lrs) {
+      const g = tf.grads(lossAt)(fast);
+      fast = fast.map((v, k) => v.sub(g[k].mul(step)));
+    }
+    const { sr, features } = mlnForward(lr, bic, fast, scale);
+    adaptedLoss = sr.sub(hr).abs().mean().dataSync()[0];
+    return [features, ...(withMetaGradient ? tf.grads(lossAt)(fast).map((g) => g.mean(0)) : [])];
+  });
+  return { features: kept[0], adaptedLoss, metaGradient: withMetaGradient ? kept.slice(1) : undefined };
 }
 
 export interface MlnAdaptArgs extends LayerArgs {

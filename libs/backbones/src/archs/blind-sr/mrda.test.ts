@@ -2,7 +2,7 @@
 // MAML, as the released stage 2; TF.js cannot differentiate a conv's filter gradient, so second
 // order is not available: the last test pins that).
 import { tf } from '@kdlab/engine';
-import type { LayersModel, Scalar, Tensor, Tensor4D, Variable } from '@kdlab/engine';
+import type { LayersModel, Scalar, SymbolicTensor, Tensor, Tensor4D, Variable } from '@kdlab/engine';
 import { imresizeBicubic } from '@kdlab/data';
 import { buildBackbone } from '../../backbone';
 import { countParams } from '../../count';
@@ -55,6 +55,21 @@ describe('MRDA backbone', () => {
     expect(shared(teacher)).toEqual(shared(student));
     expect(student.weights.some((w) => w.originalName.startsWith('mln'))).toBe(false);
     tf.dispose([out, tOut]);
+  });
+
+  it('the HR view reaches the DEN through the adapted MLN: another HR, other MLN features; the same HR, the same ones', () => {
+    // At PyTorch-default init and the released inner step sizes (1e-2, 5e-3) the adaptation moves the
+    // features little (about 1e-4 of their size here); the released MLN is pretrained before (README).
+    const t = buildBackbone({ ...tiny, role: 'teacher' }, 3);
+    const taps = tf.model({ inputs: t.inputs, outputs: t.getLayer('mln').output as SymbolicTensor });
+    const lr = tf.randomUniform([1, 6, 6, 3], 0, 1, 'float32', 4);
+    const hr = tf.randomUniform([1, 6, 6, 48], 0, 1, 'float32', 6);
+    const a = taps.predict(tf.concat([lr, tf.zeros([1, 6, 6, 48])], 3)) as Tensor;
+    const b = taps.predict(tf.concat([lr, hr], 3)) as Tensor;
+    const c = taps.predict(tf.concat([lr, hr], 3)) as Tensor;
+    expect(a.sub(b).abs().max().dataSync()[0]).toBeGreaterThan(1e-6);
+    expect(b.sub(c).abs().max().dataSync()[0]).toBe(0);
+    tf.dispose([lr, hr, a, b, c]);
   });
 
   it('trainSr: false leaves only the DEN trainable', () => {
@@ -122,6 +137,21 @@ describe('MRDA inner loop (MAML)', () => {
     // The full (second-order) derivative of the post-adaptation loss differs: the code is first order.
     expect(largestGap).toBeGreaterThan(1e-3);
     tf.dispose([...w, lr, hr, adapted.features, ...adapted.metaGradient!]);
+  });
+
+  it('a batch adapts as its images one by one (per-image weights through im2col + batched matMul)', () => {
+    const { w } = tinyMln(30);
+    const lr = tf.randomUniform([2, 3, 4, 3], 0, 1, 'float32', 31);
+    const hr = tf.randomUniform([2, 6, 8, 3], 0, 1, 'float32', 32);
+    const both = adaptMln(lr, hr, w, 2, [0.01, 0.01], true);
+    const one = [0, 1].map((i) => adaptMln(lr.slice([i], [1]), hr.slice([i], [1]), w, 2, [0.01, 0.01], true));
+    const maxDiff = (a: Tensor, b: Tensor) => a.sub(b).abs().max().dataSync()[0];
+    expect(maxDiff(both.features, tf.concat(one.map((o) => o.features), 0))).toBeLessThan(1e-4);
+    both.metaGradient!.forEach((g, k) => expect(maxDiff(g, one[0].metaGradient![k].add(one[1].metaGradient![k]).div(2))).toBeLessThan(1e-4 * Math.max(1, g.abs().max().dataSync()[0])));
+    expect(both.adaptedLoss).toBeCloseTo((one[0].adaptedLoss + one[1].adaptedLoss) / 2, 5);
+    // The two images moved apart: each adapted to its own pair.
+    expect(maxDiff(one[0].features, one[1].features)).toBeGreaterThan(1e-3);
+    tf.dispose([...w, lr, hr]);
   });
 
   it('in training, the MLN layer gives its weights the first-order meta-gradient and nothing to its inputs', () => {
