@@ -46,9 +46,7 @@ describe('DCS-RISR micro training (real MLflow server)', () => {
     // Zero steps: the model as initialised (same config seed, so the same weights as below).
     await executeRun(micro('dcs-risr', 'init', ['train.steps=0']), { ...opts, afterTraining: ({ student }) => void (initial = weightsOf(student)) });
     let trained!: { weights: Weights; model: LayersModel };
-    const started = Date.now();
     const result = await executeRun(micro('dcs-risr', 'dcs'), { ...opts, afterTraining: ({ student }) => void (trained = { weights: weightsOf(student), model: student }) });
-    const seconds = (Date.now() - started) / 1000;
 
     // The DPN's weights moved (its only gradients besides the split's come from the regression term).
     const dpn = [...initial.keys()].filter((n) => n.startsWith('dpn.'));
@@ -71,6 +69,5 @@ describe('DCS-RISR micro training (real MLflow server)', () => {
     const fixed = await executeRun(micro('dcs-risr-fixed', 'dcs-fixed'), opts);
     expect(fixed.metrics['eval/Set5-real/x4/flops']).toBe(fixed.metrics['model/flops']);
     expect(result.metrics['model/params'] - fixed.metrics['model/params']).toBeGreaterThan(0);
-    expect(seconds).toBeLessThan(60);
   }, 240000);
 });
