@@ -65,6 +65,27 @@ function reprGap(student: LayersModel, teacher: LayersModel): number {
   });
 }
 
+describe('MRDA configs', () => {
+  const C = path.join(REPO, 'experiments/blind-sr/configs');
+  const resolve = (...files: string[]) => resolveRun(files.map((f) => path.join(C, f))).config;
+
+  it.each(['quick', 'paper'])('%s: teacher and student rows share one teacher; the task term starts after 20 %% of the student steps', (profile) => {
+    const extra = profile === 'paper' ? ['methods/mrda-teacher-paper.yaml', 'methods/mrda-paper.yaml'] : [];
+    const teacherRow = resolve(`profiles/${profile}.yaml`, 'methods/mrda-teacher.yaml', ...extra.slice(0, 1));
+    const studentRow = resolve(`profiles/${profile}.yaml`, 'methods/mrda.yaml', ...extra.slice(1));
+    expect(studentRow.teacher).toEqual(teacherRow.teacher);
+    expect(teacherRow.student).toEqual({ baseline: 'teacher' });
+    expect(teacherRow.teacher!.train!.data).toEqual({ input: 'lr+hr' });
+    expect(studentRow.data).toMatchObject({ teacherInput: 'lr+hr' });
+    const task = studentRow.kd!.terms.find((t) => t.name === 'task')!;
+    expect(task.fromStep).toBe(0.2 * studentRow.train!.steps);
+    expect(studentRow.kd!.terms.find((t) => t.name === 'repr-kd')).toMatchObject({ loss: { kind: 'mrda-repr-kd', temperature: 0.15, l1Weight: 0.1 }, student: 'den.mlp', teacher: 'den.mlp' });
+    const sizes = profile === 'paper' ? { channels: 64, blocks: 27, mlnChannels: 128, innerSteps: 5 } : { channels: 16, blocks: 4, mlnChannels: 8, innerSteps: 2 };
+    expect(teacherRow.teacher!.model).toEqual({ arch: 'mrda', role: 'teacher', scale: 4, ...sizes });
+    expect(studentRow.student).toMatchObject({ model: { arch: 'mrda', role: 'student', channels: sizes.channels, blocks: sizes.blocks }, init: { from: 'teacher', exclude: ['den.'] } });
+  });
+});
+
 describe('MRDA teacher and student (micro, real MLflow server)', () => {
   let server: Awaited<ReturnType<typeof startMlflowServer>>;
   beforeAll(async () => {
