@@ -16,14 +16,15 @@ const { startMlflowServer } = require(path.join(REPO, 'tools/testing/mlflow-serv
 
 const KDSR = { arch: 'kdsr', channels: 4, blocks: 1, ideBlocks: 1 };
 
-function microConfig(dir: string): string {
-  const file = path.join(dir, 'micro.yaml');
+/** `withKd: false` is methods/kdsr-no-kd.yaml's shape: the teacher only initialises the SR net, no teacher view. */
+function microConfig(dir: string, withKd = true): string {
+  const file = path.join(dir, withKd ? 'micro.yaml' : 'micro-no-kd.yaml');
   fs.writeFileSync(
     file,
     `extends: ${path.join(REPO, 'experiments/blind-sr/configs/base.yaml')}
 experiment: blind-micro
 seed: 1
-data: { train: [Set5], trainLimit: 2, lrPatch: 6, batch: 2, test: [Set5], sigmas: [2.6], teacherInput: lr+hr }
+data: { train: [Set5], trainLimit: 2, lrPatch: 6, batch: 2, test: [Set5], sigmas: [2.6]${withKd ? ', teacherInput: lr+hr' : ''} }
 eval: { limit: 1 }
 teacher:
   model: ${JSON.stringify({ ...KDSR, ide: 'teacher' })}
@@ -37,8 +38,7 @@ student:
 kd:
   terms:
     - { name: task, loss: { kind: l1 }, weight: 1, student: output, teacher: target }
-    - { name: idr-kl, loss: { kind: kdsr-idr-kl }, weight: 1, student: ide.mlp, teacher: ide.mlp }
-optim: { optimizer: { kind: adam, lr: 0.01 } }
+${withKd ? '    - { name: idr-kl, loss: { kind: kdsr-idr-kl }, weight: 1, student: ide.mlp, teacher: ide.mlp }\n' : ''}optim: { optimizer: { kind: adam, lr: 0.01 } }
 train: { steps: 6, logEvery: 3, checkpointEvery: 3 }
 `,
   );
@@ -89,5 +89,16 @@ describe('KDSR stage 2 (micro, real MLflow server)', () => {
     expect(kl.every((p) => Number.isFinite(p.value) && p.value >= 0)).toBe(true);
     const teachers = await tracker.searchRuns({ experiment: 'blind-micro-teachers' });
     expect(teachers.map((r) => [r.tags['kdlab.role'], r.status])).toEqual([['teacher-training', 'FINISHED']]);
+  }, 240000);
+
+  it('runs stage 2 without KD: the teacher (it takes LR + HR) only initialises, its forward pass is skipped', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-blind-sr-'));
+    const opts = { runsDir: path.join(dir, 'runs'), cacheDir: path.join(dir, 'cache'), trackingUri: server.url, log: () => undefined };
+    let trained!: { student: Weights; teacher: Weights };
+    // Before the runner skipped unread teachers, this failed: the KD-IDE teacher was fed the 3-channel LR.
+    const result = await executeRun(resolveRun([microConfig(dir, false)], { sets: ['name=no-kd', 'student.model.trainSr=true'] }), { ...opts, afterTraining: ({ student, teacher }) => void (trained = { student: weightsOf(student), teacher: weightsOf(teacher!) }) });
+    expect(result.metrics['eval/Set5-g2.6/x4/psnr']).toBeGreaterThan(5);
+    const sr = [...trained.student.keys()].filter((n) => !isIde(n) && trained.teacher.has(n));
+    expect(sr.filter((n) => !same(trained.student.get(n)!, trained.teacher.get(n)!)).length).toBeGreaterThan(sr.length / 2);
   }, 240000);
 });

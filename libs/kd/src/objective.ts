@@ -145,9 +145,13 @@ export class DistillationObjective {
     return DistillationObjective.tapNames(this.terms.map((t) => t.spec)).teacher;
   }
 
-  /** False when every term compares with the ground truth (no teacher forward pass needed). */
+  /**
+   * False when every term compares with the ground truth and no loss asks for extra teacher taps: the
+   * training step then skips the teacher's forward pass (a teacher kept only for `student.init`, as in
+   * KDSR's stage 2 without KD, may not even accept the student's input).
+   */
   get needsTeacher(): boolean {
-    return this.terms.some((t) => t.spec.teacher !== TARGET);
+    return this.terms.some((t) => t.spec.teacher !== TARGET) || this.teacherTaps.length > 0;
   }
 
   get termNames(): string[] {

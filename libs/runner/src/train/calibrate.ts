@@ -33,7 +33,7 @@ function firstBatchValues(p: CalibrationParts): Record<string, number> {
   const { input, target, teacherInput } = p.stream.next();
   try {
     return tf.tidy(() => {
-      const teacherTaps = p.teacher ? p.teacher.forward(teacherInput ?? input, false) : null;
+      const teacherTaps = p.teacher && objective.needsTeacher ? p.teacher.forward(teacherInput ?? input, false) : null;
       const teacherAt = p.teacher ? (x: Tensor) => p.teacher!.forward(x, false) : undefined;
       const out = objective.compute(p.student.forward(input, true), teacherTaps, target, { input, teacherAt });
       return Object.fromEntries(Object.entries(out.terms).map(([k, v]) => [k, v.dataSync()[0]]));

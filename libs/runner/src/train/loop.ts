@@ -110,7 +110,7 @@ export class TrainingLoop {
   private oneStep(): Record<string, number> {
     const { input, target, teacherInput, extra } = this.p.stream.next();
     this.aux.begin(this.step);
-    const teacherTaps = this.p.teacher ? tf.tidy(() => this.p.teacher!.forward(teacherInput ?? input, false) as unknown as TensorContainer) as unknown as Taps : null;
+    const teacherTaps = this.p.teacher && this.p.objective.needsTeacher ? tf.tidy(() => this.p.teacher!.forward(teacherInput ?? input, false) as unknown as TensorContainer) as unknown as Taps : null;
     // The frozen teacher as a function, for losses that use it as a fixed encoder (LossContext.teacherAt).
     const teacherAt = this.p.teacher ? (x: Tensor) => this.p.teacher!.forward(x, false) : undefined;
     let terms: Record<string, Scalar> = {};
