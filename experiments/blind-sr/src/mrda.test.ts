@@ -10,7 +10,7 @@ import { tf } from '@kdlab/engine';
 import type { LayersModel, Tensor } from '@kdlab/engine';
 import { pixelUnshuffle } from '@kdlab/backbones';
 import { createLoss, tapModel } from '@kdlab/kd';
-import { executeRun, resolveRun } from '@kdlab/runner';
+import { executeRun, resolveRun, teacherHash } from '@kdlab/runner';
 import { createTracker } from '@kdlab/tracking';
 import './index';
 
@@ -74,6 +74,8 @@ describe('MRDA configs', () => {
     const teacherRow = resolve(`profiles/${profile}.yaml`, 'methods/mrda-teacher.yaml', ...extra.slice(0, 1));
     const studentRow = resolve(`profiles/${profile}.yaml`, 'methods/mrda.yaml', ...extra.slice(1));
     expect(studentRow.teacher).toEqual(teacherRow.teacher);
+    // The teacher cache key (libs/runner teacherHash) also hashes the data: one cached teacher for both rows.
+    expect(teacherHash(studentRow)).toBe(teacherHash(teacherRow));
     expect(teacherRow.student).toEqual({ baseline: 'teacher' });
     expect(teacherRow.teacher!.train!.data).toEqual({ input: 'lr+hr' });
     expect(studentRow.data).toMatchObject({ teacherInput: 'lr+hr' });
