@@ -14,7 +14,7 @@ const REPO = path.resolve(__dirname, '../../..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startMlflowServer } = require(path.join(REPO, 'tools/testing/mlflow-server.js')) as typeof import('../../../tools/testing/mlflow-server');
 
-const PAIR = { arch: 'contras-pair', width: 4 };
+const PAIR = { arch: 'contras-pair', width: 4, centre: true };
 
 function write(dir: string, name: string, text: string): string {
   const file = path.join(dir, name);

@@ -18,6 +18,14 @@ describe('reference-based SR models', () => {
     expect(tf.abs(m.getLayer('view1.conv2_1').getWeights()[0].sub(m.getLayer('view2.conv2_1').getWeights()[0])).max().dataSync()[0]).toBeGreaterThan(0);
   });
 
+  it('contras-pair centre: each view\'s descriptors have zero spatial mean per channel and image', () => {
+    const m = buildBackbone({ arch: 'c2-contras-pair-tiny', centre: true }, 1);
+    expect(m.getLayer('view2.centre').name).toBe('view2.centre');
+    const y = m.predict(tf.randomUniform([2, 32, 24, 6], 0, 1, 'float32', 3)) as Tensor;
+    expect(y.mean([1, 2]).abs().max().dataSync()[0]).toBeLessThan(1e-5);
+    expect(y.abs().max().dataSync()[0]).toBeGreaterThan(1e-3);
+  });
+
   it('WarpByFlow moves features by the flow; FlowOffsets repeats it on every tap', () => {
     const x = tf.tensor4d(Float32Array.from({ length: 16 }, (_, i) => i), [1, 4, 4, 1]);
     // every cell reads the cell one row down and two columns left
