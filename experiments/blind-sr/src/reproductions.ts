@@ -2,7 +2,7 @@
 // profile on Set5 with Gaussian8 x4 (sigmas 1.8, 2.6, 3.2 and their mean), KDSR's
 // anisotropic+noise setting and the Real-ESRGAN second-order set, params and FLOPs. Rows: bicubic,
 // the KDSR rows (stage-1 KD-IDE teacher: it sees HR, an upper bound; stage-2 student without KD;
-// KDSR student), the MRDA rows (added by the lead, place marked below), the plain blind student,
+// KDSR student), the MRDA rows (teacher: adapts on HR, an upper bound; student), the plain blind student,
 // and DCS-RISR (abstract-only reading) with its fixed-split ablation. One seed per row (budget).
 import type { Reproduction, ReproductionRow } from '@kdlab/runner';
 import { blindSrBenchKey, blindSrMeanKey, blindSrMetricKey } from './naming';
@@ -15,14 +15,15 @@ const METHODS: { file: string; method: string }[] = [
   { file: 'kdsr-teacher', method: 'KDSR teacher (sees HR)' },
   { file: 'kdsr-no-kd', method: 'KDSR student without KD' },
   { file: 'kdsr', method: 'KDSR student' },
-  // ---- MRDA rows (the lead adds them here): { file: 'mrda-teacher', ... }, { file: 'mrda', ... } ----
+  { file: 'mrda-teacher', method: 'MRDA teacher (sees HR)' },
+  { file: 'mrda', method: 'MRDA student' },
   { file: 'plain', method: 'plain blind student (no degradation encoder)' },
   { file: 'dcs-risr', method: 'DCS-RISR (abstract-only reading)' },
   { file: 'dcs-risr-fixed', method: 'DCS-RISR with a fixed split (α 0.5)' },
 ];
 
 /** Rows evaluated once: no training (bicubic) or a cached teacher that does not depend on the seed list. */
-const SINGLE_SEED = new Set(['bicubic', 'kdsr-teacher']);
+const SINGLE_SEED = new Set(['bicubic', 'kdsr-teacher', 'mrda-teacher']);
 
 export function blindSrRows(profile: 'quick' | 'paper', seeds: number[]): ReproductionRow[] {
   return METHODS.map((m) => ({
@@ -54,7 +55,7 @@ export function blindSrColumns(datasets: string[], sigmas: number[]) {
 
 export const blindSrQuick: Reproduction = {
   name: 'blind-sr-quick',
-  description: 'Blind SR x4, quick profile (CPU), Set5: Gaussian8 (σ 1.8, 2.6, 3.2 and mean), aniso+noise, real-world (Real-ESRGAN second-order); bicubic, KDSR teacher (sees HR), KDSR student without KD, KDSR student, plain blind student, DCS-RISR (abstract-only) and its fixed split',
+  description: 'Blind SR x4, quick profile (CPU), Set5: Gaussian8 (σ 1.8, 2.6, 3.2 and mean), aniso+noise, real-world (Real-ESRGAN second-order); bicubic, KDSR teacher (sees HR), KDSR student without KD, KDSR student, MRDA teacher (sees HR), MRDA student, plain blind student, DCS-RISR (abstract-only) and its fixed split',
   experiment: 'blind-sr-quick',
   rows: blindSrRows('quick', [0]),
   columns: blindSrColumns(['Set5'], QUICK_SIGMAS),

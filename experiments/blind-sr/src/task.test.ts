@@ -4,7 +4,7 @@ import { Rng, tf } from '@kdlab/engine';
 import type { Tensor } from '@kdlab/engine';
 import { buildBackbone, countFlops, countFlopsAtSplit, PixelShuffle } from '@kdlab/backbones';
 import { evaluatePairs } from '@kdlab/metrics';
-import { resolveRun } from '@kdlab/runner';
+import { resolveRun, teacherHash } from '@kdlab/runner';
 import './index';
 import { blindSrQuick } from './reproductions';
 import { blindSrDataSchema } from './schema';
@@ -38,10 +38,13 @@ describe('blind-sr configs', () => {
     expect(kdsr.data).toMatchObject({ input: 'lr', teacherInput: 'lr+hr' });
     expect(kdsr.teacher!.train!.data).toEqual({ input: 'lr+hr' });
     expect(kdsr.kd!.terms[1]).toMatchObject({ loss: { kind: 'kdsr-idr-kl', temperature: 0.15 }, weight: 1, student: 'ide.mlp', teacher: 'ide.mlp' });
+    // One cached stage-1 teacher for the three KDSR rows (the cache key hashes config.data too).
+    const hashes = ['kdsr-teacher', 'kdsr-no-kd', 'kdsr'].map((m) => teacherHash(resolveRun([path.join(CONFIGS, 'profiles', `${profile}.yaml`), path.join(CONFIGS, 'methods', `${m}.yaml`)]).config));
+    expect(new Set(hashes).size).toBe(1);
   });
 
   it('blind-sr-quick lists its rows, every file exists and resolves, and its columns are keys the task logs', async () => {
-    expect(blindSrQuick.rows.map((r) => r.name)).toEqual(['bicubic', 'kdsr-teacher', 'kdsr-no-kd', 'kdsr', 'plain', 'dcs-risr', 'dcs-risr-fixed']);
+    expect(blindSrQuick.rows.map((r) => r.name)).toEqual(['bicubic', 'kdsr-teacher', 'kdsr-no-kd', 'kdsr', 'mrda-teacher', 'mrda', 'plain', 'dcs-risr', 'dcs-risr-fixed']);
     for (const row of blindSrQuick.rows) {
       const run = resolveRun(row.files.map((f) => path.join(REPO, f)));
       expect(run.config.experiment).toBe(blindSrQuick.experiment);
