@@ -2,6 +2,7 @@ import * as path from 'path';
 import { tf, Rng } from '@kdlab/engine';
 import type { Tensor, Tensor3D } from '@kdlab/engine';
 import { resolveRun } from '@kdlab/runner';
+import { buildBackbone } from '@kdlab/backbones';
 import './index';
 import { refSrQuick } from './reproductions';
 import { refSrDataSchema, refSrEvalSchema } from './schema';
@@ -24,6 +25,14 @@ describe('ref-sr configs', () => {
       const run = resolveRun(row.files.map((f) => path.join(REPO, f)));
       expect(run.config.name).toBe(row.name);
       expect(run.config.task).toBe('ref-sr');
+      // Every model a row trains builds from its resolved spec (the restoration one with the data's reference flag).
+      const s = run.config.student;
+      if ('model' in s) {
+        const data = refSrDataSchema.parse(run.config.data);
+        const m = buildBackbone(refSrTask.modelSpec!(s.model, data), 0);
+        expect(m.inputs[0].shape[3]).toBe(data.stage === 'correspondence' ? 6 : data.reference ? 53 : 3);
+        m.dispose();
+      }
     }
     const at = (m: string, stage = '') => resolveRun([path.join(CONFIGS, 'profiles', `${profile}${stage}.yaml`), path.join(CONFIGS, 'methods', `${m}.yaml`)]).config;
     const student = at('c2-student');
