@@ -16,6 +16,7 @@ export { engineInfo, type EngineInfo } from './provenance';
 export { gpuInfo, parseNvidiaSmi, type GpuInfo, type GpuDevice } from './gpu-info';
 export { Rng } from './rng';
 export { expectNoLeaks, TensorLeakError } from './leak';
+export { fusedBatchNormSupported, fusedBatchNormTraining, type FusedBatchNormTraining } from './kernels/fused-batch-norm';
 // Types only (erased at run time): values always come from `tf` above.
 export type {
   Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Tensor5D, Scalar, Variable, Rank, NamedTensorMap,

@@ -15,6 +15,7 @@ import { tf, type Rng } from '@kdlab/engine';
 import type { LayersModel, SymbolicTensor } from '@kdlab/engine';
 import { registerBackbone } from '../../backbone';
 import { torchBiasInit, torchKernelInit } from '../../init';
+import { batchNorm } from '../../layers/batch-norm';
 
 export const clsOptions = {
   numClasses: z.number().int().min(1).default(10),
@@ -63,7 +64,7 @@ export function conv(rng: Rng, name: string, filters: number, kernelSize: number
 
 /** BatchNorm with PyTorch's defaults (momentum 0.1 = TF 0.9, eps 1e-5), gamma 1, beta 0. */
 export function bn(name: string) {
-  return tf.layers.batchNormalization({ name: nm(name), momentum: 0.9, epsilon: 1e-5 });
+  return batchNorm({ name: nm(name), momentum: 0.9, epsilon: 1e-5 });
 }
 
 export function relu(name: string) {

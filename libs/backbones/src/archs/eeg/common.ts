@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { tf, type Rng } from '@kdlab/engine';
 import type { SymbolicTensor } from '@kdlab/engine';
 import { ElectrodeSelect, SeededDropout } from './layers';
+import { batchNorm } from '../../layers/batch-norm';
 
 export const eegOptions = {
   numClasses: z.number().int().min(2),
@@ -46,7 +47,7 @@ export function dropout(x: SymbolicTensor, name: string, rate: number, rng: Rng)
 
 /** BatchNormalization with explicit momentum/epsilon (each reference states its own). */
 export function bn(name: string, momentum: number, epsilon: number) {
-  return tf.layers.batchNormalization({ name, momentum, epsilon, axis: -1 });
+  return batchNorm({ name, momentum, epsilon, axis: -1 });
 }
 
 /** Flatten ('flatten') and the linear classifier ('logits'). */

@@ -14,6 +14,7 @@ import { tf } from '@kdlab/engine';
 import type { Rng, SymbolicTensor } from '@kdlab/engine';
 import { torchBiasInit, torchKernelInit } from '../../init';
 import { AtrousConv2D } from '../../layers/atrous-conv';
+import { batchNorm } from '../../layers/batch-norm';
 import { apply, nm } from '../classification/common';
 
 export const segOptions = {
@@ -47,6 +48,6 @@ export function classifier(x: SymbolicTensor, rng: Rng, numClasses: number): Sym
 export function atrousConvBn(x: SymbolicTensor, rng: Rng, name: string, filters: number, kernelSize: number | [number, number], rate: number): SymbolicTensor {
   const k: [number, number] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
   let y = apply(new AtrousConv2D({ name: nm(`${name}.conv`), filters, kernelSize: k, rate, seed: rng.seed() }), x);
-  y = apply(tf.layers.batchNormalization({ name: nm(`${name}.bn`), momentum: 0.9, epsilon: 1e-5 }), y);
+  y = apply(batchNorm({ name: nm(`${name}.bn`), momentum: 0.9, epsilon: 1e-5 }), y);
   return apply(tf.layers.reLU({ name: nm(`${name}.relu`) }), y);
 }

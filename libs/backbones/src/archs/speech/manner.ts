@@ -35,6 +35,7 @@ import { tf, Rng } from '@kdlab/engine';
 import type { LayersModel, SymbolicTensor } from '@kdlab/engine';
 import { registerBackbone, registerPreset } from '../../backbone';
 import { torchBiasInit, torchKernelInit } from '../../init';
+import { batchNorm } from '../../layers/batch-norm';
 import { ChannelMaxMean, ChunkAttentionApply, ChunkAttentionMap, CropRescale, Fold, GateMultiply, Glu, PadToValid, StdNormalize, Unfold } from './layers';
 
 export const mannerSchema = z
@@ -76,7 +77,7 @@ class Builder {
 
   /** BatchNorm1d: torch eps 1e-5; momentum 0.1 (Keras 0.9), or 0.01 in BasicConv (Keras 0.99). */
   bn(name: string, basic = false) {
-    return tf.layers.batchNormalization({ name, axis: -1, epsilon: 1e-5, momentum: basic ? 0.99 : 0.9 });
+    return batchNorm({ name, axis: -1, epsilon: 1e-5, momentum: basic ? 0.99 : 0.9 });
   }
 
   act(name: string, activation: 'relu' | 'sigmoid' | 'tanh' | 'swish') {

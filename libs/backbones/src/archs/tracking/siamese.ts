@@ -29,6 +29,7 @@ import { tf, type Rng } from '@kdlab/engine';
 import type { LayersModel, SymbolicTensor, Tensor, Tensor4D } from '@kdlab/engine';
 import { registerBackbone } from '../../backbone';
 import { torchConvInit } from '../../init';
+import { batchNorm } from '../../layers/batch-norm';
 import { parseOptions } from '../../registry';
 import { ChannelSlice } from '../classification/channel-slice';
 import { XCorr, xcorrShared } from './xcorr';
@@ -107,7 +108,7 @@ function backboneLayers(o: z.output<typeof memberSchema>, p: string, rng: Rng) {
     const last = i === kernels.length - 1;
     layers.push(conv(rng, `${p}backbone.conv${i + 1}`, w[i], k, i === 0 ? 2 : 1));
     if (!last) {
-      layers.push(tf.layers.batchNormalization({ name: `${p}backbone.bn${i + 1}`, momentum: 0.9, epsilon: 1e-5 }));
+      layers.push(batchNorm({ name: `${p}backbone.bn${i + 1}`, momentum: 0.9, epsilon: 1e-5 }));
       layers.push(tf.layers.reLU({ name: `${p}backbone.relu${i + 1}` }));
     }
     if (i < 2 && g.pools[i]) layers.push(tf.layers.maxPooling2d({ name: `${p}backbone.pool${i + 1}`, poolSize: 3, strides: 2, padding: 'valid' }));
