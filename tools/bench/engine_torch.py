@@ -2,14 +2,28 @@
 pixel-shuffle tail), L1 + Adam, as a worker that the Node benchmark drives over
 stdin/stdout so that both frameworks run interleaved in one benchmark.
 
+Also the classification step: student resnet8x4 trained with CE + KD (T = 4) from a
+frozen resnet32x4 teacher, SGD momentum 0.9, batch 64 of 32x32x3, CIFAR-100 heads
+(the CIFAR ResNets of Tian et al.'s CRD/RepDistiller zoo, written here from their
+description: 3x3 stem, three stages of basic blocks, 1x1-conv+BN shortcut where the
+shape changes, global average pool, linear), and a 2048x2048 float32 matmul that
+measures this machine's attainable GFLOP/s.
+
 Protocol: one JSON object per line in, one per line out.
   {"cmd": "train", "steps": n}  -> {"times": [seconds per step]}
   {"cmd": "infer", "reps": n}   -> {"times": [seconds per 256x256 x4 inference]}
+  {"cmd": "cls", "steps": n}    -> {"times": [seconds per classification KD step]}
+  {"cmd": "matmul", "reps": n}  -> {"times": [seconds per 2048x2048 matmul]}
+  {"cmd": "peak", "of": "train" | "infer" | "cls", "steps": n}
+      -> {"rss_before_kb": VmRSS before, "hwm_kb": VmHWM after n such steps, "maxrss_kb": getrusage maxrss}
+      (sent to a fresh worker, so the high-water mark is that workload's)
   {"cmd": "quit"}
 Settings are the best we found for this CPU and are reported back in "hello".
 """
 import json
 import os
+import re
+import resource
 import sys
 import time
 
@@ -44,6 +58,45 @@ class EDSRBaseline(nn.Module):
         return self.tail(self.up(h + self.body(h)))
 
 
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.short = None
+        if stride != 1 or cin != cout:
+            self.short = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+        return F.relu(y + (x if self.short is None else self.short(x)))
+
+
+class CifarResNet(nn.Module):
+    """resnet{depth}x4: depth = 6n + 2, widths 32 (stem), 64, 128, 256."""
+
+    def __init__(self, depth, widths=(32, 64, 128, 256), classes=100):
+        super().__init__()
+        n = (depth - 2) // 6
+        self.stem = nn.Sequential(nn.Conv2d(3, widths[0], 3, 1, 1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU())
+        blocks, cin = [], widths[0]
+        for s, w in enumerate(widths[1:]):
+            for b in range(n):
+                blocks.append(BasicBlock(cin, w, 2 if s > 0 and b == 0 else 1))
+                cin = w
+        self.blocks = nn.Sequential(*blocks)
+        self.fc = nn.Linear(cin, classes)
+
+    def forward(self, x):
+        return self.fc(F.adaptive_avg_pool2d(self.blocks(self.stem(x)), 1).flatten(1))
+
+
+def status_kb(field):
+    return int(re.search(field + r":\s+(\d+)", open("/proc/self/status").read()).group(1))
+
+
 def main():
     threads = int(os.environ.get("KDLAB_BENCH_THREADS", "2"))
     torch.set_num_threads(threads)
@@ -71,6 +124,32 @@ def main():
         with torch.no_grad():
             model(img).sum().item()
 
+    student = CifarResNet(8).to(device=device, memory_format=fmt)
+    teacher = CifarResNet(32).to(device=device, memory_format=fmt).eval()
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    cls_opt = torch.optim.SGD(student.parameters(), lr=0.05, momentum=0.9)
+    cls_x = torch.rand(64, 3, 32, 32, device=device).contiguous(memory_format=fmt)
+    cls_y = torch.randint(0, 100, (64,), device=device)
+    T = 4.0
+
+    def cls_step():
+        cls_opt.zero_grad(set_to_none=True)
+        with torch.no_grad():
+            t_logits = teacher(cls_x)
+        s_logits = student(cls_x)
+        kd = F.kl_div(F.log_softmax(s_logits / T, 1), F.softmax(t_logits / T, 1), reduction="batchmean") * T * T
+        loss = F.cross_entropy(s_logits, cls_y) + kd
+        loss.backward()
+        cls_opt.step()
+        return loss.item()
+
+    a = torch.rand(2048, 2048, device=device)
+    b = torch.rand(2048, 2048, device=device)
+
+    def matmul():
+        torch.mm(a, b)[0, 0].item()
+
     hello = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
@@ -81,6 +160,8 @@ def main():
             % (os.environ.get("MALLOC_MMAP_THRESHOLD_", "default"), os.environ.get("MALLOC_TRIM_THRESHOLD_", "default"))
         ),
         "params": sum(p.numel() for p in model.parameters()),
+        "params_resnet8x4": sum(p.numel() for p in student.parameters()),
+        "params_resnet32x4": sum(p.numel() for p in teacher.parameters()),
         "device": torch.cuda.get_device_name(0) if device == "cuda" else "cpu",
     }
     print(json.dumps({"hello": hello}), flush=True)
@@ -88,7 +169,15 @@ def main():
         req = json.loads(line)
         if req["cmd"] == "quit":
             break
-        fn, n = (step, req["steps"]) if req["cmd"] == "train" else (infer, req["reps"])
+        fns = {"train": step, "infer": infer, "cls": cls_step, "matmul": matmul}
+        if req["cmd"] == "peak":
+            before = status_kb("VmRSS")
+            for _ in range(req["steps"]):
+                fns[req["of"]]()
+            reply = {"rss_before_kb": before, "hwm_kb": status_kb("VmHWM"), "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+            print(json.dumps(reply), flush=True)
+            continue
+        fn, n = fns[req["cmd"]], req.get("steps", req.get("reps"))
         times = []
         for _ in range(n):
             t = time.perf_counter()
