@@ -7,6 +7,7 @@
 // install into a training run that never ends.
 import * as fs from 'fs';
 import * as path from 'path';
+import { threadSettings, type ThreadSettings } from './provenance';
 
 export type Tf = typeof import('@tensorflow/tfjs-node');
 
@@ -19,6 +20,8 @@ export interface LoadedEngine {
   /** npm package that provided the backend. */
   provider: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs';
   device: 'cpu' | 'cuda';
+  /** THREAD_ENV_VARS when the library was loaded (absent for engines built by hand in tests). */
+  threadEnv?: ThreadSettings;
 }
 
 export class BackendUnavailableError extends Error {
@@ -93,6 +96,10 @@ function loadNative(name: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu',
 }
 
 export function loadEngine(request: BackendRequest, hooks: LoaderHooks = defaultHooks): LoadedEngine {
+  return { ...loadBackend(request, hooks), threadEnv: threadSettings() };
+}
+
+function loadBackend(request: BackendRequest, hooks: LoaderHooks): LoadedEngine {
   if (request === 'cpu') {
     // tfjs-node's package re-exports the full tfjs API plus tf.node (image codecs);
     // use it when present, but run kernels on the cpu backend as requested.

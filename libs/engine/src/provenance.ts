@@ -3,6 +3,18 @@ import * as os from 'os';
 import type { LoadedEngine } from './backend';
 import { gpuInfo, type GpuInfo } from './gpu-info';
 
+/**
+ * Environment variables that set TensorFlow's and OpenMP's thread pools and oneDNN. TensorFlow
+ * reads them once, when its library loads, so loadEngine records them at that moment.
+ */
+export const THREAD_ENV_VARS = ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS', 'TF_ENABLE_ONEDNN_OPTS'] as const;
+export type ThreadSettings = Record<(typeof THREAD_ENV_VARS)[number], string>;
+
+/** Each of THREAD_ENV_VARS as set, or 'default' when unset or empty (TensorFlow then chooses). */
+export function threadSettings(env: NodeJS.ProcessEnv = process.env): ThreadSettings {
+  return Object.fromEntries(THREAD_ENV_VARS.map((k) => [k, env[k]?.trim() || 'default'])) as ThreadSettings;
+}
+
 export interface EngineInfo {
   /** `tensorflow` (tfjs-node), `tensorflow-gpu` (tfjs-node-gpu, on a GPU or on the CPU) or `cpu`. */
   backend: string;
@@ -10,6 +22,8 @@ export interface EngineInfo {
   provider: string;
   /** Threads TensorFlow may use for one op (TF's default is the core count). */
   threads: number;
+  /** Thread and oneDNN environment as the TensorFlow library saw it when it loaded. */
+  threadEnv: ThreadSettings;
   cpuModel: string;
   versions: Record<string, string>;
   /** For the GPU build: the devices it can see and the CUDA/cuDNN it was built with. */
@@ -27,7 +41,7 @@ export function engineInfo(engine: LoadedEngine): EngineInfo {
   for (const [k, v] of Object.entries(engine.tf.version)) versions[k] = String(v);
   const tfc = tensorflowCVersion(engine);
   if (tfc) versions['tensorflow-c'] = tfc;
-  const envThreads = Number(process.env.TF_NUM_INTRAOP_THREADS);
+  const envThreads = Number((engine.threadEnv ?? threadSettings()).TF_NUM_INTRAOP_THREADS);
   const gpuBuild = engine.provider === '@tensorflow/tfjs-node-gpu';
   const backend = engine.tf.getBackend();
   return {
@@ -35,6 +49,7 @@ export function engineInfo(engine: LoadedEngine): EngineInfo {
     device: engine.device,
     provider: engine.provider,
     threads: Number.isFinite(envThreads) && envThreads > 0 ? envThreads : os.cpus().length,
+    threadEnv: engine.threadEnv ?? threadSettings(),
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     versions,
     ...(gpuBuild ? { gpu: gpuInfo() } : {}),

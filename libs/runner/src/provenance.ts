@@ -35,5 +35,6 @@ export function provenanceTags(): Record<string, string> {
     'mlflow.source.git.commit': git.commit,
   };
   tags[TAG.versions] = JSON.stringify(info.versions);
+  tags[TAG.threadEnv] = JSON.stringify(info.threadEnv);
   return tags;
 }

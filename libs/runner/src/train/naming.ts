@@ -11,6 +11,8 @@ export const TAG = {
   backend: 'kdlab.backend',
   device: 'kdlab.device',
   threads: 'kdlab.threads',
+  /** JSON object: TF_NUM_INTRAOP_THREADS, TF_NUM_INTEROP_THREADS, OMP_NUM_THREADS, TF_ENABLE_ONEDNN_OPTS (value or 'default'). */
+  threadEnv: 'kdlab.thread_env',
   /** JSON object {package: version}. */
   versions: 'kdlab.versions',
   /** JSON object {dataset: {sha256, files}}. */
