@@ -1,5 +1,5 @@
 // The blind-SR reproduction `kdlab reproduce` knows. blind-sr-quick (issue 11's name): the quick
-// profile on Set5 with Gaussian8 x4 (sigmas 1.8, 2.6, 3.2 and their mean), KDSR's
+// profile on Set5, Set14 and B100 with Gaussian8 x4 (sigmas 1.8, 2.6, 3.2 and their mean), KDSR's
 // anisotropic+noise setting and the Real-ESRGAN second-order set, params and FLOPs. Rows: bicubic,
 // the KDSR rows (stage-1 KD-IDE teacher: it sees HR, an upper bound; stage-2 student without KD;
 // KDSR student), the MRDA rows (teacher: adapts on HR, an upper bound; student), the plain blind student,
@@ -55,9 +55,9 @@ export function blindSrColumns(datasets: string[], sigmas: number[]) {
 
 export const blindSrQuick: Reproduction = {
   name: 'blind-sr-quick',
-  description: 'Blind SR x4, quick profile (CPU), Set5: Gaussian8 (σ 1.8, 2.6, 3.2 and mean), aniso+noise, real-world (Real-ESRGAN second-order); bicubic, KDSR teacher (sees HR), KDSR student without KD, KDSR student, MRDA teacher (sees HR), MRDA student, plain blind student, DCS-RISR (abstract-only) and its fixed split',
+  description: 'Blind SR x4, quick profile (CPU), Set5/Set14/B100: Gaussian8 (σ 1.8, 2.6, 3.2 and mean), aniso+noise, real-world (Real-ESRGAN second-order); bicubic, KDSR teacher (sees HR), KDSR student without KD, KDSR student, MRDA teacher (sees HR), MRDA student, plain blind student, DCS-RISR (abstract-only) and its fixed split',
   experiment: 'blind-sr-quick',
   rows: blindSrRows('quick', [0]),
-  columns: blindSrColumns(['Set5'], QUICK_SIGMAS),
+  columns: blindSrColumns(['Set5', 'Set14', 'B100'], QUICK_SIGMAS),
   outDir: 'reports/blind-sr-quick',
 };
