@@ -3,7 +3,7 @@
 // sigma, Y channel (BT.601) with `scale` border pixels cropped, as SISR. Baseline: 'bicubic'.
 import { tf } from '@kdlab/engine';
 import type { Rng, Tensor, Tensor3D, Tensor4D } from '@kdlab/engine';
-import { GAUSSIAN8_X4, imageToTensor, imresizeBicubic, KDSR_ANISO_NOISE10_X4, loadDegradedPairs, loadManifest, loadSrPairs, REALESRGAN_X4, tensorToImage, verifyDataset, type BenchmarkSetting, type DegradedPair, type Image, type SrPair } from '@kdlab/data';
+import { GAUSSIAN8_X4, imageToTensor, imresizeBicubic, KDSR_ANISO_NOISE10_X4, loadDegradedPairs, heldOutSha256s, loadSrPairs, REALESRGAN_X4, tensorToImage, verifyDataset, type BenchmarkSetting, type DegradedPair, type Image, type SrPair } from '@kdlab/data';
 import { countFlops, countFlopsAtSplit, hasDynamicSplit } from '@kdlab/backbones';
 import { evaluatePairs, SR_CONVENTION } from '@kdlab/metrics';
 import type { BatchStream, EvalResult, Predictor, Task, TaskInstance } from '@kdlab/runner';
@@ -82,15 +82,6 @@ function flopsPerImage(predictor: Predictor, lrs: Image[], hw: [number, number])
   });
 }
 
-function heldOutSha256s(names: string[]): Set<string> {
-  const out = new Set<string>();
-  for (const name of names) {
-    const m = loadManifest(name);
-    if (!m.heldOutOf) throw new Error(`blind-sr task: config.data.val names ${name}, which is not a validation split (its manifest datasets/${name}.json has no heldOutOf)`);
-    for (const f of m.files) out.add(f.sha256);
-  }
-  return out;
-}
 
 class BlindSrTaskInstance implements TaskInstance {
   readonly baselines = ['bicubic'] as const;
@@ -99,7 +90,7 @@ class BlindSrTaskInstance implements TaskInstance {
   readonly trainImages: SrPair[];
 
   constructor(private readonly data: BlindSrData, private readonly evalCfg: SrEval) {
-    const heldOut = heldOutSha256s(data.val ?? []);
+    const heldOut = heldOutSha256s(data.val ?? [], 'blind-sr task');
     const pairs = data.train.flatMap((name) => hrPairsOf(name, data.scale)).filter((p) => !heldOut.has(p.sha256));
     this.trainImages = data.trainLimit ? pairs.slice(0, data.trainLimit) : pairs;
     if (this.trainImages.length === 0) throw new Error(`blind-sr task: no training images left in ${data.train.join('+')} after leaving out ${(data.val ?? []).join('+')}`);

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { LayersModel, Rng } from '@kdlab/engine';
 import { buildBackbone, VIEW1_DESCRIPTORS } from '@kdlab/backbones';
-import { datasetDigest, loadManifest, loadSrPairs, repoRoot, verifyDataset, type Image, type SrPair } from '@kdlab/data';
+import { datasetDigest, heldOutSha256s, loadManifest, loadSrPairs, repoRoot, verifyDataset, type Image, type SrPair } from '@kdlab/data';
 import { SR_CONVENTION } from '@kdlab/metrics';
 import { loadModelWeights, readWeightsDir, type BatchStream, type EvalResult, type Predictor, type Task, type TaskInstance } from '@kdlab/runner';
 import { refSrDataSchema, refSrEvalSchema, type RefSrData, type RefSrEval } from './schema';
@@ -20,15 +20,6 @@ const OPENCV_DOC = 'opencv-doc-pairs';
 const hrCache = new Map<string, SrPair[]>();
 const hrPairsOf = (name: string, scale: number) => hrCache.get(name) ?? hrCache.set(name, loadSrPairs(name, scale)).get(name)!;
 
-function heldOutSha256s(names: string[]): Set<string> {
-  const out = new Set<string>();
-  for (const name of names) {
-    const m = loadManifest(name);
-    if (!m.heldOutOf) throw new Error(`ref-sr task: config.data.val names ${name}, which is not a validation split (its manifest datasets/${name}.json has no heldOutOf)`);
-    for (const f of m.files) out.add(f.sha256);
-  }
-  return out;
-}
 
 /** A finished correspondence run's weights folder → the frozen matcher (its spec is in state.json). */
 export function loadMatcher(dir: string): LayersModel {
@@ -54,7 +45,7 @@ class RefSrTaskInstance implements TaskInstance {
   readonly matcher?: LayersModel;
 
   constructor(private readonly data: RefSrData, private readonly ev: RefSrEval) {
-    const heldOut = heldOutSha256s(data.val ?? []);
+    const heldOut = heldOutSha256s(data.val ?? [], 'ref-sr task');
     const pairs = data.train.flatMap((name) => hrPairsOf(name, data.scale)).filter((p) => !heldOut.has(p.sha256) && p.hr.height >= data.crop && p.hr.width >= data.crop);
     this.trainImages = (data.trainLimit ? pairs.slice(0, data.trainLimit) : pairs).map((p) => p.hr);
     if (this.trainImages.length === 0) throw new Error(`ref-sr task: no training image of at least ${data.crop} px left in ${data.train.join('+')} after leaving out ${(data.val ?? []).join('+')}`);

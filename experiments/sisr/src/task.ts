@@ -3,7 +3,7 @@
 // default) per test set. Baseline: 'bicubic' (MATLAB bicubic upscaling).
 import { tf } from '@kdlab/engine';
 import type { Rng, Tensor, Tensor3D, Tensor4D } from '@kdlab/engine';
-import { PatchSampler, imageToTensor, imresizeBicubic, loadManifest, loadSrPairs, tensorToImage, verifyDataset, type Image, type SrPair } from '@kdlab/data';
+import { PatchSampler, imageToTensor, imresizeBicubic, heldOutSha256s, loadSrPairs, tensorToImage, verifyDataset, type Image, type SrPair } from '@kdlab/data';
 import { evaluatePairs, SR_CONVENTION } from '@kdlab/metrics';
 import type { BatchStream, EvalResult, Predictor, Task, TaskInstance } from '@kdlab/runner';
 import { srDataSchema, srEvalSchema, type SrData, type SrEval } from './schema';
@@ -39,16 +39,6 @@ function checksumOf(dataset: string): ReturnType<typeof verifyDataset> {
   return checksumCache.get(dataset)!;
 }
 
-/** sha256 of every image of the validation splits `names`; each must be a manifest carved from training data. */
-function heldOutSha256s(names: string[]): Set<string> {
-  const out = new Set<string>();
-  for (const name of names) {
-    const m = loadManifest(name);
-    if (!m.heldOutOf) throw new Error(`sr task: config.data.val names ${name}, which is not a validation split (its manifest datasets/${name}.json has no heldOutOf)`);
-    for (const f of m.files) out.add(f.sha256);
-  }
-  return out;
-}
 
 class SrTaskInstance implements TaskInstance {
   readonly baselines = ['bicubic'] as const;
@@ -59,7 +49,7 @@ class SrTaskInstance implements TaskInstance {
 
   constructor(private readonly data: SrData, private readonly evalCfg: SrEval) {
     // Validation images never reach training, whichever training set holds them (matched by content).
-    const heldOut = heldOutSha256s(data.val ?? []);
+    const heldOut = heldOutSha256s(data.val ?? [], 'sr task');
     const pairs = data.train.flatMap((name) => pairsOf(name, data.scale)).filter((p) => !heldOut.has(p.sha256));
     this.trainPairs = data.trainLimit ? pairs.slice(0, data.trainLimit) : pairs;
     if (this.trainPairs.length === 0) throw new Error(`sr task: no training images left in ${data.train.join('+')} after leaving out ${(data.val ?? []).join('+')}`);

@@ -1,7 +1,7 @@
 // Validation splits carved from training data (manifests with `heldOutOf`, written by
 // datasets/carve-val.ts): each item really is one of its parent's files, with the same bytes.
 import * as path from 'path';
-import { listManifests, loadManifest } from './manifest';
+import { heldOutSha256s, listManifests, loadManifest } from './manifest';
 import { verifyDataset } from './verify';
 
 const splits = listManifests().map(loadManifest).filter((m) => m.heldOutOf);
@@ -47,5 +47,11 @@ describe('held-out validation splits', () => {
     expect(new Set(h.indices).size).toBe(5000);
     expect(Math.max(...h.indices!)).toBeLessThan(60000);
     expect(h.itemsSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('heldOutSha256s gives the split files\' hashes and refuses a manifest that is not a split, naming it', () => {
+    const val = loadManifest('T91-BSD200-val');
+    expect(heldOutSha256s(['T91-BSD200-val'], 'x task')).toEqual(new Set(val.files.map((f) => f.sha256)));
+    expect(() => heldOutSha256s(['Set5'], 'x task')).toThrow(/x task: config.data.val names Set5, which is not a validation split/);
   });
 });

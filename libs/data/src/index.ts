@@ -17,7 +17,7 @@ export { imageToTensor, tensorToImage } from './tensor';
 export { defaultSrCacheDir, loadSrPairs, srLrCacheName, type LoadSrPairsOptions, type SrPair } from './sr-pairs';
 export { PatchSampler, type PatchSamplerOptions, type PatchSamplerState } from './patch-sampler';
 export {
-  DatasetManifestSchema, datasetDir, listManifests, loadManifest, manifestFiles, manifestPath,
+  DatasetManifestSchema, datasetDir, heldOutSha256s, listManifests, loadManifest, manifestFiles, manifestPath,
   type DatasetManifest, type ManifestFile,
 } from './manifest';
 export { checkFile, datasetDigest, hashDatasetFiles, rehashManifest, sha256, verifyDataset } from './verify';

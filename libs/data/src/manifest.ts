@@ -104,3 +104,18 @@ export function manifestFiles(manifest: DatasetManifest, env: NodeJS.ProcessEnv 
   const dir = datasetDir(manifest, env);
   return manifest.files.map((entry) => ({ file: path.join(dir, ...entry.path.split('/')), entry }));
 }
+
+/**
+ * sha256 of every file of the validation splits `names` (manifests carved from training data, with
+ * `heldOutOf`), so a task can leave them out of training by content. `who` names the caller in the
+ * error for a manifest that is not such a split (e.g. 'sr task').
+ */
+export function heldOutSha256s(names: string[], who: string): Set<string> {
+  const out = new Set<string>();
+  for (const name of names) {
+    const m = loadManifest(name);
+    if (!m.heldOutOf) throw new Error(`${who}: config.data.val names ${name}, which is not a validation split (its manifest datasets/${name}.json has no heldOutOf)`);
+    for (const f of m.files) out.add(f.sha256);
+  }
+  return out;
+}
