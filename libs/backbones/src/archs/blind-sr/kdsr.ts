@@ -19,8 +19,8 @@ import { tf, type Rng } from '@kdlab/engine';
 import type { LayersModel, SymbolicTensor } from '@kdlab/engine';
 import { registerBackbone, registerPreset } from '../../backbone';
 import { ChannelSlice } from '../classification/channel-slice';
-import { addMean, applyLayer, conv2d, srOptions, subMean } from '../sr/common';
-import { upsampler } from '../sr/upsampler';
+import { applyLayer, conv2d, srOptions } from '../sr/common';
+import { conditionedSrOutput, freezeAllBut } from './conditioned-sr';
 import { DynamicDepthwiseConv } from './dynamic-conv';
 import { kdIde, linear } from './kd-ide';
 
@@ -59,15 +59,9 @@ export function buildKdsr(o: KdsrOptions, rng: Rng): LayersModel {
   const input = tf.input({ shape: [null, null, inChannels], name: o.ide === 'teacher' ? 'lr_hr' : 'lr' });
   const lr = o.ide === 'teacher' ? applyLayer(new ChannelSlice({ name: 'lr', start: 0, size: 3 }), input) : input;
   const { idr } = kdIde(input, { inChannels, channels: o.channels, blocks: o.ideBlocks }, rng.fork());
-  const F = o.channels;
-  const head = applyLayer(conv2d(rng, 'sr.head', 3, F), subMean(lr, o.rgbRange, o.rgbMean));
-  let x = head;
-  for (let i = 0; i < o.blocks; i++) x = idrDcrb(x, idr, i, F, rng);
-  x = applyLayer(conv2d(rng, 'sr.body.conv', F, F), x);
-  const body = applyLayer(tf.layers.add({ name: 'sr.body' }), [x, head]);
-  const tail = applyLayer(conv2d(rng, 'sr.tail', F, 3), upsampler(body, o.scale, F, rng));
-  const model = tf.model({ inputs: input, outputs: addMean(tail, o.rgbRange, o.rgbMean), name: `kdsr_${o.ide}` });
-  if (!o.trainSr) for (const layer of model.layers) if (!layer.name.startsWith('ide.')) layer.trainable = false;
+  const output = conditionedSrOutput(lr, o, (x, i) => idrDcrb(x, idr, i, o.channels, rng), rng);
+  const model = tf.model({ inputs: input, outputs: output, name: `kdsr_${o.ide}` });
+  if (!o.trainSr) freezeAllBut(model, 'ide.');
   return model;
 }
 

@@ -28,8 +28,8 @@ import { registerBackbone, registerPreset } from '../../backbone';
 import { torchConvInit } from '../../init';
 import { PixelShuffle } from '../../layers';
 import { ChannelSlice } from '../classification/channel-slice';
-import { addMean, applyLayer, conv2d, srOptions, subMean } from '../sr/common';
-import { upsampler } from '../sr/upsampler';
+import { applyLayer, conv2d, srOptions } from '../sr/common';
+import { conditionedSrOutput, freezeAllBut } from './conditioned-sr';
 import { DynamicDepthwiseConv } from './dynamic-conv';
 import { linear } from './kd-ide';
 import { MlnAdapt, releasedInnerLrs } from './mrda-mln';
@@ -113,14 +113,9 @@ export function buildMrda(o: MrdaOptions, rng: Rng): LayersModel {
     d = den(features, o.mlnChannels, F, denRng);
   } else d = den(input, 3, F, denRng);
   const kv = applyLayer(lrelu('sr.compress.act'), applyLayer(linear(rng, 'sr.compress', 4 * F, F, false), d));
-  const head = applyLayer(conv2d(rng, 'sr.head', 3, F), subMean(lr, o.rgbRange, o.rgbMean));
-  let x = head;
-  for (let i = 0; i < o.blocks; i++) x = rdab(x, kv, i, F, rng);
-  x = applyLayer(conv2d(rng, 'sr.body.conv', F, F), x);
-  const body = applyLayer(tf.layers.add({ name: 'sr.body' }), [x, head]);
-  const tail = applyLayer(conv2d(rng, 'sr.tail', F, 3), upsampler(body, o.scale, F, rng));
-  const model = tf.model({ inputs: input, outputs: addMean(tail, o.rgbRange, o.rgbMean), name: `mrda_${o.role}` });
-  if (!o.trainSr) for (const layer of model.layers) if (!layer.name.startsWith('den.')) layer.trainable = false;
+  const output = conditionedSrOutput(lr, o, (x, i) => rdab(x, kv, i, F, rng), rng);
+  const model = tf.model({ inputs: input, outputs: output, name: `mrda_${o.role}` });
+  if (!o.trainSr) freezeAllBut(model, 'den.');
   return model;
 }
 
