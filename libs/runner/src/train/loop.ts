@@ -65,6 +65,8 @@ export class TrainingLoop {
   private readonly vars: Variable[];
   /** Auxiliary networks of the losses (a GAN critic, a paraphraser), updated after each student step. */
   private readonly aux: AuxiliaryUpdates;
+  /** Whether any term reads the teacher: fixed by the terms, so decided once (it builds each term's loss to ask). */
+  private readonly teacherRead: boolean;
   step = 0;
 
   constructor(private readonly p: LoopParts) {
@@ -73,6 +75,7 @@ export class TrainingLoop {
     this.vars = [...p.student.model.trainableWeights.map((w) => w.read() as Variable), ...p.objective.trainableWeights];
     if (p.teacher) p.teacher.model.trainable = false;
     this.aux = new AuxiliaryUpdates(p.objective);
+    this.teacherRead = p.objective.needsTeacher;
   }
 
   private async checkpoint(): Promise<string> {
@@ -110,7 +113,7 @@ export class TrainingLoop {
   private oneStep(): Record<string, number> {
     const { input, target, teacherInput, extra } = this.p.stream.next();
     this.aux.begin(this.step);
-    const teacherTaps = this.p.teacher && this.p.objective.needsTeacher ? tf.tidy(() => this.p.teacher!.forward(teacherInput ?? input, false) as unknown as TensorContainer) as unknown as Taps : null;
+    const teacherTaps = this.p.teacher && this.teacherRead ? tf.tidy(() => this.p.teacher!.forward(teacherInput ?? input, false) as unknown as TensorContainer) as unknown as Taps : null;
     // The frozen teacher as a function, for losses that use it as a fixed encoder (LossContext.teacherAt).
     const teacherAt = this.p.teacher ? (x: Tensor) => this.p.teacher!.forward(x, false) : undefined;
     let terms: Record<string, Scalar> = {};
