@@ -16,6 +16,7 @@ export { engineInfo, threadSettings, THREAD_ENV_VARS, type EngineInfo, type Thre
 export { gpuInfo, parseNvidiaSmi, type GpuInfo, type GpuDevice } from './gpu-info';
 export { Rng } from './rng';
 export { expectNoLeaks, TensorLeakError } from './leak';
+export { spaceToDepth } from './depth-space';
 export { fusedBatchNormSupported, fusedBatchNormTraining, type FusedBatchNormTraining } from './kernels/fused-batch-norm';
 // Types only (erased at run time): values always come from `tf` above.
 export type {

@@ -5,8 +5,10 @@ process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
 
 import { loadEngine, parseBackendRequest, type LoadedEngine } from './backend';
 import { installFastStep } from './kernels/step';
+import { installDepthToSpace } from './kernels/depth-to-space';
 
 export const engine: LoadedEngine = loadEngine(parseBackendRequest(process.env.KDLAB_BACKEND));
 export const tf = engine.tf;
 installFastStep(tf);
+installDepthToSpace(tf);
 export type { Tf } from './backend';
