@@ -96,7 +96,7 @@ describe('EDSR and RCAN', () => {
       for (const spec of [{ arch: 'edsr', scale: 3, blocks: 1, channels: 8, resScale: 0.1 }, { arch: 'rcan', scale: 2, groups: 1, blocks: 1, channels: 8, reduction: 4, resScale: 0.5 }]) {
         const model = buildBackbone(spec, 5);
         const classes = new Set(model.layers.map((l) => l.getClassName()));
-        for (const c of ['MeanShift', 'PixelShuffle', 'Scale']) expect(classes).toContain(c);
+        for (const c of ['MeanShift', 'PixelShuffle', 'DepthToSpaceConv2D', 'Scale']) expect(classes).toContain(c);
         const file = path.join(dir, spec.arch);
         await model.save(`file://${file}`);
         const loaded = await tf.loadLayersModel(`file://${file}/model.json`);

@@ -40,7 +40,8 @@
 export { buildBackbone, registerBackbone, registerPreset, listBackbones, resolveBackboneSpec, type BackboneSpec, type BackboneBuilder } from './backbone';
 export { countParams, countMacs, countFlops, inferShapes } from './count';
 export { AtrousConv2D, type AtrousConv2DArgs } from './layers/atrous-conv';
-export { PixelShuffle, pixelShuffle, pixelUnshuffle, MeanShift, Scale, DIV2K_RGB_MEAN, type PixelShuffleArgs, type MeanShiftArgs, type ScaleArgs } from './layers';
+export { PixelShuffle, pixelShuffle, pixelUnshuffle, MeanShift, Scale, DIV2K_RGB_MEAN, type PixelShuffleArgs, type ShuffleInputOrder, type MeanShiftArgs, type ScaleArgs } from './layers';
+export { DepthToSpaceConv2D, toDepthToSpaceOrder, type DepthToSpaceConv2DArgs } from './layers';
 export { torchKernelInit, torchBiasInit, torchConvInit } from './init';
 export { Registry, parseOptions, describeZodError } from './registry';
 export { requireAll } from './discover';

@@ -19,8 +19,15 @@ export const srOptions = {
   rgbMean: z.tuple([z.number(), z.number(), z.number()]).default([...DIV2K_RGB_MEAN]),
 };
 
+type ConvArgs = Parameters<typeof tf.layers.conv2d>[0];
+
+/** The arguments of a seeded 'same' conv with bias (draws two seeds from rng: kernel, then bias). */
+export function conv2dArgs(rng: Rng, name: string, inChannels: number, filters: number, kernelSize = 3, activation?: 'relu' | 'sigmoid'): ConvArgs {
+  return { name, filters, kernelSize, padding: 'same', activation, useBias: true, ...torchConvInit(rng, inChannels, kernelSize) };
+}
+
 export function conv2d(rng: Rng, name: string, inChannels: number, filters: number, kernelSize = 3, activation?: 'relu' | 'sigmoid') {
-  return tf.layers.conv2d({ name, filters, kernelSize, padding: 'same', activation, useBias: true, ...torchConvInit(rng, inChannels, kernelSize) });
+  return tf.layers.conv2d(conv2dArgs(rng, name, inChannels, filters, kernelSize, activation));
 }
 
 export function applyLayer(layer: { apply(x: SymbolicTensor | SymbolicTensor[]): unknown }, x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {

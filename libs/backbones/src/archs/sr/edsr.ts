@@ -10,7 +10,7 @@
 //   'body.block{i}' (output of residual block i, from 0, after its skip add),
 //   'body.block{i}.conv1' (after ReLU), 'body.block{i}.conv2', 'body.block{i}.scale' (only when resScale != 1),
 //   'body.conv', 'body' (trunk output after the global skip add, before the upsampler),
-//   'upsample.conv{k}', 'upsample.shuffle{k}', 'upsample' (upsampler output),
+//   'upsample.conv{k}' (channels in DepthToSpace order, see upsampler.ts), 'upsample.shuffle{k}', 'upsample' (upsampler output),
 //   'tail' (last conv, 3 channels, before add_mean), 'add_mean' (the model output, [0,1] scale).
 import { z } from 'zod';
 import { tf, type Rng } from '@kdlab/engine';

@@ -13,7 +13,8 @@
 //   'body.group{g}.block{b}' (output of RCAB b of group g, after its skip add),
 //   'body.group{g}.block{b}.conv1' (after ReLU), '.conv2', '.ca.pool', '.ca.reshape', '.ca.down', '.ca.up', '.ca' (attention applied), '.scale' (only when resScale != 1),
 //   'body.conv', 'body' (trunk output after the global skip add, before the upsampler),
-//   'upsample.conv{k}', 'upsample.shuffle{k}', 'upsample', 'tail', 'add_mean' (the model output).
+//   'upsample.conv{k}' (channels in DepthToSpace order, see upsampler.ts), 'upsample.shuffle{k}', 'upsample', 'tail',
+//   'add_mean' (the model output).
 import { z } from 'zod';
 import { tf, type Rng } from '@kdlab/engine';
 import type { LayersModel, SymbolicTensor } from '@kdlab/engine';

@@ -5,10 +5,18 @@
 // Layer names: 'upsample.conv{k}' and 'upsample.shuffle{k}' for stage k (from
 // 0), except the last shuffle, which is named 'upsample' so the upsampler's
 // output has one tap name at every scale.
-import type { Rng } from '@kdlab/engine';
+//
+// Each stage's conv is a DepthToSpaceConv2D: the same weights (PyTorch channel
+// order, same names, shapes and seeded initial values as a Conv2D) applied with
+// their output channels permuted, so the shuffle is one tf.depthToSpace instead
+// of a 6-D transpose (layers/shuffle-conv.ts). The upsampler's output is
+// unchanged; the tap 'upsample.conv{k}' holds its channels in DepthToSpace order
+// ((i*r + j)*C + c), not PyTorch's. KDLAB_DEPTH_TO_SPACE=0 at build time gives
+// the plain Conv2D + transpose shuffle (same output, same weights; for timing).
+import { tf, type Rng } from '@kdlab/engine';
 import type { SymbolicTensor } from '@kdlab/engine';
-import { PixelShuffle } from '../../layers';
-import { applyLayer, conv2d } from './common';
+import { DepthToSpaceConv2D, PixelShuffle } from '../../layers';
+import { applyLayer, conv2dArgs } from './common';
 
 export function upsamplerStages(scale: number): number[] {
   if (scale === 3) return [3];
@@ -19,9 +27,13 @@ export function upsamplerStages(scale: number): number[] {
 
 export function upsampler(x: SymbolicTensor, scale: number, channels: number, rng: Rng): SymbolicTensor {
   const stages = upsamplerStages(scale);
+  const depthToSpace = process.env.KDLAB_DEPTH_TO_SPACE !== '0';
   stages.forEach((r, k) => {
-    x = applyLayer(conv2d(rng, `upsample.conv${k}`, channels, r * r * channels), x);
-    x = applyLayer(new PixelShuffle({ name: k === stages.length - 1 ? 'upsample' : `upsample.shuffle${k}`, scale: r }), x);
+    const args = conv2dArgs(rng, `upsample.conv${k}`, channels, r * r * channels);
+    const conv = depthToSpace ? new DepthToSpaceConv2D({ ...args, shuffleScale: r }) : tf.layers.conv2d(args);
+    x = applyLayer(conv, x);
+    const name = k === stages.length - 1 ? 'upsample' : `upsample.shuffle${k}`;
+    x = applyLayer(new PixelShuffle({ name, scale: r, inputOrder: depthToSpace ? 'depthToSpace' : 'pytorch' }), x);
   });
   return x;
 }
