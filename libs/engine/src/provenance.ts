@@ -2,6 +2,7 @@
 import * as os from 'os';
 import type { LoadedEngine } from './backend';
 import { gpuInfo, type GpuInfo } from './gpu-info';
+import { engineKernelChanges } from './kernels/node-op';
 
 /**
  * Environment variables that set TensorFlow's and OpenMP's thread pools and oneDNN. TensorFlow
@@ -24,6 +25,8 @@ export interface EngineInfo {
   threads: number;
   /** Thread and oneDNN environment as the TensorFlow library saw it when it loaded. */
   threadEnv: ThreadSettings;
+  /** tfjs kernels and gradients this process routes to other TensorFlow ops (src/kernels), in install order. */
+  kernelChanges: string[];
   cpuModel: string;
   versions: Record<string, string>;
   /** For the GPU build: the devices it can see and the CUDA/cuDNN it was built with. */
@@ -50,6 +53,7 @@ export function engineInfo(engine: LoadedEngine): EngineInfo {
     provider: engine.provider,
     threads: Number.isFinite(envThreads) && envThreads > 0 ? envThreads : os.cpus().length,
     threadEnv: engine.threadEnv ?? threadSettings(),
+    kernelChanges: [...engineKernelChanges],
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     versions,
     ...(gpuBuild ? { gpu: gpuInfo() } : {}),

@@ -4,6 +4,9 @@
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
 
 import { loadEngine, parseBackendRequest, type LoadedEngine } from './backend';
+import { installBiasAdd } from './kernels/bias-add';
+import { installConvBias } from './kernels/conv-bias';
+import { installReluGrad } from './kernels/relu-grad';
 import { installFastStep } from './kernels/step';
 import { installDepthToSpace } from './kernels/depth-to-space';
 
@@ -11,4 +14,8 @@ export const engine: LoadedEngine = loadEngine(parseBackendRequest(process.env.K
 export const tf = engine.tf;
 installFastStep(tf);
 installDepthToSpace(tf);
+installReluGrad(tf);
+installBiasAdd(tf);
+// oneDNN's conv + bias is a CPU kernel; on CUDA, eager placement could move every conv to the CPU.
+export const convBiasFused = engine.device === 'cpu' && installConvBias(tf);
 export type { Tf } from './backend';

@@ -7,22 +7,17 @@
 // case) the same result needs no constants: select(isnan(x), x, cast(x > 0)).
 // Other alphas keep tfjs-node's kernel. Semantics are unchanged: 1 where
 // x > 0 (incl. +inf), alpha where x <= 0 (incl. -inf), NaN where x is NaN.
+// (The plain ReLU's gradient no longer comes here: relu-grad.ts; Step remains
+// for other users of tf.step.)
+import type { Tensor } from '@tensorflow/tfjs-node';
 import type { Tf } from '../backend';
-
-type KernelConfig = Parameters<Tf['registerKernel']>[0];
+import { overrideTensorflowKernel } from './node-op';
 
 export function installFastStep(tf: Tf): void {
-  if (tf.getBackend() !== 'tensorflow') return;
-  const original = tf.getKernel('Step', 'tensorflow');
-  // Installed once per tfjs instance (a second install would wrap itself).
-  if (!original || (original.kernelFunc as { kdlabFast?: boolean }).kdlabFast) return;
-  const kernelFunc: KernelConfig['kernelFunc'] = (args) => {
-    const alpha = (args.attrs as { alpha?: number } | undefined)?.alpha ?? 0;
-    if (alpha !== 0) return original.kernelFunc(args);
-    const x = (args.inputs as { x: import('@tensorflow/tfjs-node').Tensor }).x;
+  overrideTensorflowKernel(tf, 'Step', 'Step (alpha 0) without constant tensors', ({ inputs, attrs }) => {
+    const alpha = (attrs as { alpha?: number } | undefined)?.alpha ?? 0;
+    if (alpha !== 0) return null;
+    const x = (inputs as { x: Tensor }).x;
     return tf.tidy(() => tf.where(tf.isNaN(x), x, tf.cast(tf.greater(x, 0), x.dtype)));
-  };
-  (kernelFunc as { kdlabFast?: boolean }).kdlabFast = true;
-  tf.unregisterKernel('Step', 'tensorflow');
-  tf.registerKernel({ ...original, kernelFunc });
+  });
 }
