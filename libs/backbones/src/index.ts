@@ -41,7 +41,7 @@ export { buildBackbone, registerBackbone, registerPreset, listBackbones, resolve
 export { countParams, countMacs, countFlops, inferShapes } from './count';
 export { AtrousConv2D, type AtrousConv2DArgs } from './layers/atrous-conv';
 export { PixelShuffle, pixelShuffle, pixelUnshuffle, MeanShift, Scale, DIV2K_RGB_MEAN, type PixelShuffleArgs, type ShuffleInputOrder, type MeanShiftArgs, type ScaleArgs } from './layers';
-export { DepthToSpaceConv2D, toDepthToSpaceOrder, type DepthToSpaceConv2DArgs } from './layers';
+export { DepthToSpaceConv2D, depthToSpaceEnabled, shuffledConv, toDepthToSpaceOrder, type DepthToSpaceConv2DArgs } from './layers';
 export { torchKernelInit, torchBiasInit, torchConvInit } from './init';
 export { Registry, parseOptions, describeZodError } from './registry';
 export { requireAll } from './discover';

@@ -3,7 +3,8 @@
 // an independent reference written from the released code compares weight for weight).
 import { tf } from '@kdlab/engine';
 import type { Tensor, Tensor2D } from '@kdlab/engine';
-export { pixelShuffle } from '@kdlab/backbones';
+// shuffledConv computes pixelShuffle(conv) as tf.depthToSpace after permuting the conv's weights (same values).
+export { pixelShuffle, shuffledConv } from '@kdlab/backbones';
 
 /** A 1x1 convolution without bias on the last axis: [..., in] x [in, out]. */
 export function conv1x1(x: Tensor, w: Tensor): Tensor {

@@ -1,6 +1,6 @@
 // Custom layers; importing this module registers them for model save/load.
 export { PixelShuffle, pixelShuffle, pixelUnshuffle, type PixelShuffleArgs, type ShuffleInputOrder } from './pixel-shuffle';
-export { DepthToSpaceConv2D, toDepthToSpaceOrder, type DepthToSpaceConv2DArgs } from './shuffle-conv';
+export { DepthToSpaceConv2D, depthToSpaceEnabled, shuffledConv, toDepthToSpaceOrder, type DepthToSpaceConv2DArgs } from './shuffle-conv';
 export { MeanShift, DIV2K_RGB_MEAN, type MeanShiftArgs } from './mean-shift';
 export { Scale, type ScaleArgs } from './scale';
 export { AtrousConv2D, type AtrousConv2DArgs } from './atrous-conv';

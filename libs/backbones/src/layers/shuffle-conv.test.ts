@@ -4,7 +4,7 @@ import { buildBackbone } from '../backbone';
 import { countMacs, countParams } from '../count';
 import { torchConvInit } from '../init';
 import { PixelShuffle, pixelShuffle } from './pixel-shuffle';
-import { DepthToSpaceConv2D, toDepthToSpaceOrder } from './shuffle-conv';
+import { DepthToSpaceConv2D, shuffledConv, toDepthToSpaceOrder } from './shuffle-conv';
 
 // The reference everywhere is what the upsampler computed before: tfjs' Conv2D followed by
 // the reshape/transpose pixelShuffle (pinned to torch.nn.PixelShuffle by pixel-shuffle.test.ts).
@@ -122,6 +122,30 @@ describe('DepthToSpaceConv2D + PixelShuffle(depthToSpace)', () => {
   });
 });
 
+describe('shuffledConv (functional conv + pixel shuffle: MRDA-MLN, ISRD, FSR)', () => {
+  for (const r of [2, 3]) {
+    it(`equals pixelShuffle(conv) with gradients wrt input and weights, one DepthToSpace kernel (r = ${r})`, async () => {
+      const [cin, c] = [4, 2];
+      const x = tf.randomNormal([2, 3, 4, cin], 0, 1, 'float32', 31) as Tensor4D;
+      const k = tf.randomNormal([3, 3, cin, c * r * r], 0, 1, 'float32', 32);
+      const b = tf.randomNormal([c * r * r], 0, 1, 'float32', 33);
+      const w = tf.randomNormal([2, 3 * r, 4 * r, c], 0, 1, 'float32', 34);
+      const conv = (t: Tensor) => (kk: Tensor, bb: Tensor) => tf.conv2d(t as Tensor4D, kk as Tensor4D, 1, 'same').add(bb);
+      const fast = (t: Tensor, kk: Tensor, bb: Tensor) => tf.sum(tf.mul(shuffledConv(conv(t), [kk, bb], r), w));
+      const ref = (t: Tensor, kk: Tensor, bb: Tensor) => tf.sum(tf.mul(pixelShuffle(conv(t)(kk, bb), r), w));
+      tf.tidy(() => {
+        expect(relErr(shuffledConv(conv(x), [k, b], r), pixelShuffle(conv(x)(k, b), r))).toBeLessThanOrEqual(1e-6);
+        const g = tf.grads(fast)([x, k, b]);
+        const gRef = tf.grads(ref)([x, k, b]);
+        g.forEach((gi, i) => expect(relErr(gi, gRef[i])).toBeLessThan(1e-5));
+      });
+      const profile = await tf.profile(() => shuffledConv(conv(x), [k, b], r));
+      expect(profile.kernelNames).toContain('DepthToSpace');
+      tf.dispose([x, k, b, w]);
+    });
+  }
+});
+
 describe('upsampler models keep their weights and outputs (cached teachers, checkpoints)', () => {
   // The old implementation is the plain Conv2D + transpose PixelShuffle, which KDLAB_DEPTH_TO_SPACE=0 builds.
   function buildOld(spec: Record<string, unknown>, seed: number): LayersModel {
@@ -135,22 +159,27 @@ describe('upsampler models keep their weights and outputs (cached teachers, chec
     }
   }
 
-  it.each([2, 3, 4])('edsr-tiny-student x%i: same initial weights per seed, same output with random weights', (scale) => {
-    const spec = { arch: 'edsr-tiny-student', scale };
+  it.each([
+    ['edsr-tiny-student x2', { arch: 'edsr-tiny-student', scale: 2 }, [6, 5], 'upsample.conv0'],
+    ['edsr-tiny-student x3', { arch: 'edsr-tiny-student', scale: 3 }, [6, 5], 'upsample.conv0'],
+    ['edsr-tiny-student x4', { arch: 'edsr-tiny-student', scale: 4 }, [6, 5], 'upsample.conv0'],
+    ['efdn x3 (tail)', { arch: 'efdn', scale: 3, channels: 8 }, [16, 15], 'tail.conv'],
+  ] as const)('%s: same initial weights per seed, same output with random weights', (_label, spec, [h, w], convName) => {
+    const scale = spec.scale;
     const fresh = buildBackbone(spec, 5);
     const old = buildOld(spec, 5);
-    expect(fresh.getLayer('upsample.conv0').getClassName()).toBe('DepthToSpaceConv2D');
-    expect(old.getLayer('upsample.conv0').getClassName()).toBe('Conv2D');
+    expect(fresh.getLayer(convName).getClassName()).toBe('DepthToSpaceConv2D');
+    expect(old.getLayer(convName).getClassName()).toBe('Conv2D');
     sameWeights(old, fresh);
     expect(fresh.layers.map((l) => l.name)).toEqual(old.layers.map((l) => l.name));
-    expect(countMacs(fresh, [6, 5])).toBe(countMacs(old, [6, 5]));
+    expect(countMacs(fresh, [h, w])).toBe(countMacs(old, [h, w]));
     // Random weights everywhere (a trained teacher is not at its initialisation), set by name.
     const values = old.weights.map((w, i) => tf.randomNormal(w.shape as number[], 0, 0.1, 'float32', 100 + i));
     old.setWeights(values);
     fresh.setWeights(values);
-    const x = tf.randomUniform([2, 6, 5, 3], 0, 1, 'float32', 7);
+    const x = tf.randomUniform([2, h, w, 3], 0, 1, 'float32', 7);
     const [yOld, yNew] = [old.predict(x) as Tensor, fresh.predict(x) as Tensor];
-    expect(yNew.shape).toEqual([2, 6 * scale, 5 * scale, 3]);
+    expect(yNew.shape).toEqual([2, h * scale, w * scale, 3]);
     expect(relErr(yNew, yOld)).toBeLessThanOrEqual(1e-6);
     tf.dispose([...values, x, yOld, yNew]);
     fresh.dispose();

@@ -18,6 +18,7 @@
 // the PixelShuffle({ inputOrder: 'depthToSpace' }) after it should read it.
 import { tf } from '@kdlab/engine';
 import type { Tensor, Tensor4D } from '@kdlab/engine';
+import { pixelShuffle } from './pixel-shuffle';
 import { single, type ConfigDict, type Shape } from './types';
 
 type ConvArgs = Parameters<typeof tf.layers.conv2d>[0];
@@ -35,6 +36,24 @@ export function toDepthToSpaceOrder(w: Tensor, r: number): Tensor {
   const lead = w.shape.slice(0, -1);
   const perm = [...lead.map((_, i) => i), lead.length + 1, lead.length];
   return tf.tidy(() => w.reshape([...lead, last / r2, r2]).transpose(perm).reshape(w.shape));
+}
+
+/** Whether models and functional shuffles use the DepthToSpace path (KDLAB_DEPTH_TO_SPACE=0 turns it off, for timing). */
+export function depthToSpaceEnabled(): boolean {
+  return process.env.KDLAB_DEPTH_TO_SPACE !== '0';
+}
+
+/**
+ * pixelShuffle(conv(...weights), r) for a functional conv whose weights all end in its output-channel
+ * axis (kernel [..., C*r^2], bias [..., C*r^2], PyTorch order): computed as
+ * tf.depthToSpace(conv(...weights permuted to DepthToSpace order), r). Same values, and gradients
+ * flow to the unpermuted weights.
+ */
+export function shuffledConv(conv: (...weights: Tensor[]) => Tensor, weights: Tensor[], r: number): Tensor4D {
+  return tf.tidy(() => {
+    if (r === 1 || !depthToSpaceEnabled()) return pixelShuffle(conv(...weights), r);
+    return tf.depthToSpace(conv(...weights.map((w) => toDepthToSpaceOrder(w, r))) as Tensor4D, r, 'NHWC');
+  });
 }
 
 // tfjs-layers registers Conv2D for deserialization but does not export the class.

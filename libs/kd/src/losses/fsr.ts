@@ -25,7 +25,7 @@ import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor, Variable } from '@kdlab/engine';
 import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
-import { conv1x1, pixelShuffle, torchConvInit } from '../pixel-shuffle';
+import { conv1x1, shuffledConv, torchConvInit } from '../pixel-shuffle';
 
 export class FeatureSrLoss extends DistillLoss {
   readonly name = 'fsr';
@@ -49,7 +49,7 @@ export class FeatureSrLoss extends DistillLoss {
   lift(student: Tensor): Tensor {
     const w = this.w;
     if (!w) throw new Error("loss 'fsr': build() was not called (the objective builds the FSR module from the taps' channels)");
-    return tf.tidy(() => pixelShuffle(conv1x1(student, w), this.scale));
+    return tf.tidy(() => shuffledConv((v) => conv1x1(student, v), [w], this.scale));
   }
 
   compute(student: Tensor, teacher: Tensor): Scalar {

@@ -24,7 +24,7 @@ import { tf } from '@kdlab/engine';
 import type { Scalar, Tensor, Variable } from '@kdlab/engine';
 import type { MethodSource } from '../source';
 import { DistillLoss, registerLoss } from '../loss';
-import { conv1x1, pixelShuffle, prelu, torchConvInit } from '../pixel-shuffle';
+import { conv1x1, prelu, shuffledConv, torchConvInit } from '../pixel-shuffle';
 
 export class IsrdLoss extends DistillLoss {
   readonly name = 'isrd';
@@ -55,7 +55,7 @@ export class IsrdLoss extends DistillLoss {
   reconstruct(f0: Tensor): Tensor {
     const head = this.head;
     if (!head) throw new Error("loss 'isrd': build() was not called (the objective builds the SR head from the taps' channels)");
-    return tf.tidy(() => prelu(pixelShuffle(conv1x1(f0, head.w), this.scale), head.alpha));
+    return tf.tidy(() => prelu(shuffledConv((w) => conv1x1(f0, w), [head.w], this.scale), head.alpha));
   }
 
   compute(student: Tensor, teacher: Tensor): Scalar {

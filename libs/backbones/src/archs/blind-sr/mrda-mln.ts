@@ -22,7 +22,7 @@
 import { tf, Rng } from '@kdlab/engine';
 import type { Scalar, Tensor, Tensor4D } from '@kdlab/engine';
 import { torchBiasInit, torchKernelInit } from '../../init';
-import { pixelShuffle } from '../../layers';
+import { shuffledConv } from '../../layers';
 import type { ConfigDict, LayerArgs, Shape } from '../../layers/types';
 import { upsamplerStages } from '../sr/upsampler';
 
@@ -78,7 +78,11 @@ export function mlnForward(lr: Tensor, bicubic: Tensor, w: Tensor[], scale: numb
   let x = lrelu(conv(lr, ...next()));
   for (let b = 0; b < 6; b++) x = lrelu(conv(x, ...next()));
   const features = x;
-  for (const r of upsamplerStages(scale)) x = pixelShuffle(conv(x, ...next()), r);
+  // Upsampler weights stay in PyTorch order; shuffledConv permutes them so the shuffle is one tf.depthToSpace.
+  for (const r of upsamplerStages(scale)) {
+    const y = x;
+    x = shuffledConv((k, b) => conv(y, k, b), [...next()], r);
+  }
   return { sr: conv(x, ...next()).add(bicubic), features };
 }
 

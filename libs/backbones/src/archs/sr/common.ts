@@ -19,7 +19,7 @@ export const srOptions = {
   rgbMean: z.tuple([z.number(), z.number(), z.number()]).default([...DIV2K_RGB_MEAN]),
 };
 
-type ConvArgs = Parameters<typeof tf.layers.conv2d>[0];
+export type ConvArgs = Parameters<typeof tf.layers.conv2d>[0];
 
 /** The arguments of a seeded 'same' conv with bias (draws two seeds from rng: kernel, then bias). */
 export function conv2dArgs(rng: Rng, name: string, inChannels: number, filters: number, kernelSize = 3, activation?: 'relu' | 'sigmoid'): ConvArgs {

@@ -19,16 +19,17 @@
 //
 // Layer names (tap names): 'head', 'cell{i}' (cell output after its skip add), 'cell{i}.conv1',
 // 'cell{i}.edbb{1,2}' (conv, before its PReLU 'cell{i}.edbb{j}.act'), 'cell{i}.fuse', 'cell{i}.esa',
-// 'fuse{0,1,2}' (local fusion 1x1 outputs), 'body' (trunk after the global skip), 'tail.conv', 'tail'.
+// 'fuse{0,1,2}' (local fusion 1x1 outputs), 'body' (trunk after the global skip), 'tail.conv' (channels in
+// DepthToSpace order, see upsampler.ts), 'tail'.
 import { z } from 'zod';
 import { tf, type Rng } from '@kdlab/engine';
 import type { LayersModel, SymbolicTensor } from '@kdlab/engine';
 import { registerBackbone, registerPreset } from '../../backbone';
-import { PixelShuffle } from '../../layers';
 import { EDBB } from '../../layers/edbb';
 import { ResizeLike } from '../../layers/resize-like';
 import { torchConvInit } from '../../init';
 import { applyLayer, conv2d } from './common';
+import { convAndShuffle } from './upsampler';
 
 export const efdnSchema = z
   .object({
@@ -92,8 +93,9 @@ export function buildEfdn(o: EfdnOptions, rng: Rng): LayersModel {
   const c4 = cell(f3, 3, o, rng);
   const f4 = fuse(2, c2, c4);
   const body = applyLayer(tf.layers.add({ name: 'body' }), [f4, head]);
-  const tail = applyLayer(conv(rng, 'tail.conv', c, 3 * o.scale * o.scale, 3), body);
-  return tf.model({ inputs: input, outputs: applyLayer(new PixelShuffle({ name: 'tail', scale: o.scale }), tail), name: 'efdn' });
+  // 'tail.conv' + 'tail' as one conv + tf.depthToSpace (upsampler.ts); its weights stay in PyTorch order.
+  const tailArgs = { name: 'tail.conv', filters: 3 * o.scale * o.scale, kernelSize: 3, strides: 1, padding: 'same' as const, useBias: true, ...torchConvInit(rng, c, 3) };
+  return tf.model({ inputs: input, outputs: convAndShuffle(body, tailArgs, o.scale, 'tail'), name: 'efdn' });
 }
 
 registerBackbone('efdn', efdnSchema, buildEfdn);

@@ -15,8 +15,20 @@
 // the plain Conv2D + transpose shuffle (same output, same weights; for timing).
 import { tf, type Rng } from '@kdlab/engine';
 import type { SymbolicTensor } from '@kdlab/engine';
-import { DepthToSpaceConv2D, PixelShuffle } from '../../layers';
-import { applyLayer, conv2dArgs } from './common';
+import { DepthToSpaceConv2D, PixelShuffle, depthToSpaceEnabled } from '../../layers';
+import { applyLayer, conv2dArgs, type ConvArgs } from './common';
+
+/**
+ * A conv (named by convArgs, weights in PyTorch order) feeding a pixel shuffle of scale r named
+ * `shuffleName`: DepthToSpaceConv2D + PixelShuffle('depthToSpace'), or with KDLAB_DEPTH_TO_SPACE=0
+ * Conv2D + PixelShuffle('pytorch'). Same weights and output either way.
+ */
+export function convAndShuffle(x: SymbolicTensor, convArgs: ConvArgs, r: number, shuffleName: string): SymbolicTensor {
+  const depthToSpace = depthToSpaceEnabled();
+  const conv = depthToSpace ? new DepthToSpaceConv2D({ ...convArgs, shuffleScale: r }) : tf.layers.conv2d(convArgs);
+  const shuffle = new PixelShuffle({ name: shuffleName, scale: r, inputOrder: depthToSpace ? 'depthToSpace' : 'pytorch' });
+  return applyLayer(shuffle, applyLayer(conv, x));
+}
 
 export function upsamplerStages(scale: number): number[] {
   if (scale === 3) return [3];
@@ -27,13 +39,9 @@ export function upsamplerStages(scale: number): number[] {
 
 export function upsampler(x: SymbolicTensor, scale: number, channels: number, rng: Rng): SymbolicTensor {
   const stages = upsamplerStages(scale);
-  const depthToSpace = process.env.KDLAB_DEPTH_TO_SPACE !== '0';
   stages.forEach((r, k) => {
     const args = conv2dArgs(rng, `upsample.conv${k}`, channels, r * r * channels);
-    const conv = depthToSpace ? new DepthToSpaceConv2D({ ...args, shuffleScale: r }) : tf.layers.conv2d(args);
-    x = applyLayer(conv, x);
-    const name = k === stages.length - 1 ? 'upsample' : `upsample.shuffle${k}`;
-    x = applyLayer(new PixelShuffle({ name, scale: r, inputOrder: depthToSpace ? 'depthToSpace' : 'pytorch' }), x);
+    x = convAndShuffle(x, args, r, k === stages.length - 1 ? 'upsample' : `upsample.shuffle${k}`);
   });
   return x;
 }
