@@ -17,6 +17,7 @@ export { gpuInfo, parseNvidiaSmi, type GpuInfo, type GpuDevice } from './gpu-inf
 export { Rng } from './rng';
 export { expectNoLeaks, TensorLeakError } from './leak';
 export { spaceToDepth } from './depth-space';
+export { FlatAdamOptimizer, adam as flatAdam } from './optimizers/flat-adam';
 export { fusedBatchNormSupported, fusedBatchNormTraining, type FusedBatchNormTraining } from './kernels/fused-batch-norm';
 // Types only (erased at run time): values always come from `tf` above.
 export type {
