@@ -40,14 +40,14 @@ function timed(n: number, step: () => void): number[] {
 }
 
 /** EDSR-baseline x4: 'train' (L1 + Adam on batch 16 of 48x48) and 'infer' (one 256x256 image) share one model. */
-export function edsrWorkloads({ tf }: Engine, { buildBackbone, countFlops, countParams }: Backbones): Record<'train' | 'infer', Workload> {
+export function edsrWorkloads({ tf, flatAdam }: Engine, { buildBackbone, countFlops, countParams }: Backbones): Record<'train' | 'infer', Workload> {
   const { batch, lrPatch, scale, inferHw } = EDSR;
   const model = buildBackbone({ arch: 'edsr-paper-student', scale }, 0);
   const params = { 'EDSR-baseline': countParams(model, { trainableOnly: true }) };
   const lr = tf.randomUniform([batch, lrPatch, lrPatch, 3], 0, 1, 'float32', 1) as Tensor4D;
   const hr = tf.randomUniform([batch, lrPatch * scale, lrPatch * scale, 3], 0, 1, 'float32', 2) as Tensor4D;
   const img = tf.randomUniform([1, inferHw, inferHw, 3], 0, 1, 'float32', 3) as Tensor4D;
-  const optimizer = tf.train.adam(1e-4);
+  const optimizer = flatAdam(1e-4); // the runner's Adam (tf.train.adam's numbers, one update for all variables)
   const dispose = () => {
     tf.dispose([lr, hr, img]);
     optimizer.dispose();
@@ -98,7 +98,9 @@ export function clsWorkload({ tf }: Engine, { buildBackbone, countFlops, countPa
     params,
     run: (n) =>
       timed(n, () => {
-        const tLogits = tf.tidy(() => teacher.predict(x) as Tensor);
+        // One batch of 64, as the runner's teacher forward (taps: model.apply) and PyTorch run it;
+        // predict() alone would split it into tfjs' default batches of 32.
+        const tLogits = tf.tidy(() => teacher.predict(x, { batchSize: batch }) as Tensor);
         const cost = optimizer.minimize(() => {
           const sLogits = student.apply(x, { training: true }) as Tensor;
           return tf.add(tf.losses.softmaxCrossEntropy(y, sLogits), kd(sLogits, tLogits)) as Scalar;

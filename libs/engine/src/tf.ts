@@ -14,8 +14,12 @@ export const engine: LoadedEngine = loadEngine(parseBackendRequest(process.env.K
 export const tf = engine.tf;
 installFastStep(tf);
 installDepthToSpace(tf);
-installReluGrad(tf);
-installBiasAdd(tf);
+// KDLAB_NATIVE_KERNELS=0 keeps tfjs' own ReLU gradient, bias add/sum and conv kernels (for A/B timings).
+const nativeKernels = process.env.KDLAB_NATIVE_KERNELS !== '0';
+if (nativeKernels) {
+  installReluGrad(tf);
+  installBiasAdd(tf);
+}
 // oneDNN's conv + bias is a CPU kernel; on CUDA, eager placement could move every conv to the CPU.
-export const convBiasFused = engine.device === 'cpu' && installConvBias(tf);
+export const convBiasFused = nativeKernels && engine.device === 'cpu' && installConvBias(tf);
 export type { Tf } from './backend';
