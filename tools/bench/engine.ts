@@ -160,6 +160,7 @@ export async function run(args: string[]): Promise<void> {
   console.log(`cls KD step: batch ${CLS.batch} of ${CLS.hw}x${CLS.hw}x3, ${CLS.classes} classes, CE + KD (T ${CLS.kdT}), SGD momentum ${CLS.momentum}; ${(tfjs.cls.flops / 1e9).toFixed(1)} GFLOP per step (3 x student + teacher forward)`);
   console.log(`train step: batch ${batch} of ${lrPatch}x${lrPatch} LR, L1 + Adam; ${(tfjs.train.flops / 1e9).toFixed(1)} GFLOP per step (3 x forward)`);
   console.log(`tfjs: backend ${info.backend}, TensorFlow ${info.versions['tensorflow-c'] ?? '?'}, tfjs-node ${info.versions['tfjs-node'] ?? '?'}, threads ${process.env.TF_NUM_INTRAOP_THREADS}, fused BN ${process.env.KDLAB_FUSED_BN === '0' ? 'off' : 'on'}`);
+  console.log(`tfjs kernel changes: ${info.kernelChanges.join('; ') || 'none'}; switches ${Object.entries(info.switches).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   console.log(`pytorch: ${hello.torch}, device ${hello.device}, threads ${hello.threads}, mkldnn ${hello.mkldnn}, channels_last ${hello.channels_last}, allocator ${hello.allocator}`);
   if (info.gpu) console.log(`tfjs device: ${info.gpu.devices.map((d) => d.name).join(', ') || 'none'}; CUDA ${info.gpu.cuda}, cuDNN ${info.gpu.cudnn}`);
 

@@ -12,7 +12,7 @@ export {
   type LoadedEngine,
   type LoaderHooks,
 } from './backend';
-export { engineInfo, threadSettings, THREAD_ENV_VARS, type EngineInfo, type ThreadSettings } from './provenance';
+export { engineInfo, threadSettings, THREAD_ENV_VARS, ENGINE_SWITCHES, type EngineInfo, type ThreadSettings } from './provenance';
 export { gpuInfo, parseNvidiaSmi, type GpuInfo, type GpuDevice } from './gpu-info';
 export { Rng } from './rng';
 export { expectNoLeaks, TensorLeakError } from './leak';

@@ -27,6 +27,8 @@ export interface EngineInfo {
   threadEnv: ThreadSettings;
   /** tfjs kernels and gradients this process routes to other TensorFlow ops (src/kernels), in install order. */
   kernelChanges: string[];
+  /** The speed switches (ENGINE_SWITCHES: value, or 'default' when unset) that choose fused or plain paths. */
+  switches: Record<string, string>;
   cpuModel: string;
   versions: Record<string, string>;
   /** For the GPU build: the devices it can see and the CUDA/cuDNN it was built with. */
@@ -38,6 +40,14 @@ function tensorflowCVersion(engine: LoadedEngine): string | undefined {
   const backend = engine.tf.backend() as unknown as { binding?: { TF_Version?: string } };
   return backend.binding?.TF_Version;
 }
+
+/**
+ * Environment switches that turn a faster path off (each '0' = off), for A/B timings:
+ * KDLAB_NATIVE_KERNELS (ReluGrad, BiasAdd, BiasAddGrad, conv + bias), KDLAB_CONV_BIAS (conv + bias alone),
+ * KDLAB_FUSED_BN (training batch norm, read when a layer is built), KDLAB_DEPTH_TO_SPACE (pixel shuffle
+ * through DepthToSpace, read when a model is built).
+ */
+export const ENGINE_SWITCHES = ['KDLAB_NATIVE_KERNELS', 'KDLAB_CONV_BIAS', 'KDLAB_FUSED_BN', 'KDLAB_DEPTH_TO_SPACE'] as const;
 
 export function engineInfo(engine: LoadedEngine): EngineInfo {
   const versions: Record<string, string> = { node: process.versions.node };
@@ -54,6 +64,7 @@ export function engineInfo(engine: LoadedEngine): EngineInfo {
     threads: Number.isFinite(envThreads) && envThreads > 0 ? envThreads : os.cpus().length,
     threadEnv: engine.threadEnv ?? threadSettings(),
     kernelChanges: [...engineKernelChanges],
+    switches: Object.fromEntries(ENGINE_SWITCHES.map((k) => [k, process.env[k]?.trim() || 'default'])),
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     versions,
     ...(gpuBuild ? { gpu: gpuInfo() } : {}),

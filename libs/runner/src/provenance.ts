@@ -36,6 +36,6 @@ export function provenanceTags(): Record<string, string> {
   };
   tags[TAG.versions] = JSON.stringify(info.versions);
   tags[TAG.threadEnv] = JSON.stringify(info.threadEnv);
-  tags[TAG.engineKernels] = JSON.stringify(info.kernelChanges);
+  tags[TAG.engineKernels] = JSON.stringify({ changes: info.kernelChanges, switches: info.switches });
   return tags;
 }

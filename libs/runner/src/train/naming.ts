@@ -13,7 +13,7 @@ export const TAG = {
   threads: 'kdlab.threads',
   /** JSON object: TF_NUM_INTRAOP_THREADS, TF_NUM_INTEROP_THREADS, OMP_NUM_THREADS, TF_ENABLE_ONEDNN_OPTS (value or 'default'). */
   threadEnv: 'kdlab.thread_env',
-  /** JSON array: the tfjs kernels/gradients routed to other TensorFlow ops (engineInfo().kernelChanges). */
+  /** JSON {changes, switches}: tfjs kernels/gradients routed to other TensorFlow ops, and the speed switches (engineInfo()). */
   engineKernels: 'kdlab.engine_kernels',
   /** JSON object {package: version}. */
   versions: 'kdlab.versions',

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 export function register(program: Command): void {
   program
     .command('env')
-    .description('print the TensorFlow.js backend, device, threads (and the thread/oneDNN environment variables), library versions')
+    .description('print the TensorFlow.js backend, device, threads (and the thread/oneDNN environment variables), the engine kernel changes and speed switches, library versions')
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
       const { engine, engineInfo } = await import('@kdlab/engine');
@@ -14,6 +14,8 @@ export function register(program: Command): void {
       console.log(`provider: ${info.provider}`);
       console.log(`threads: ${info.threads}`);
       for (const [k, v] of Object.entries(info.threadEnv)) console.log(`env ${k}: ${v}`);
+      for (const [k, v] of Object.entries(info.switches)) console.log(`env ${k}: ${v}`);
+      for (const c of info.kernelChanges) console.log(`kernel: ${c}`);
       if (info.gpu) {
         const g = info.gpu;
         if (g.devices.length === 0) console.log('gpu: none visible (the GPU build runs on the CPU)');
