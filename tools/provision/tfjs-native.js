@@ -186,10 +186,87 @@ function nodeDir() {
   return dir;
 }
 
+// The one change kdlab makes to tfjs-node's binding source before compiling it: a string or type
+// attribute given as an array is set as a list (TFE_OpSetAttrStringList, TFE_OpSetAttrTypeList). tfjs
+// never passes one, so its own ops are unaffected; kdlab's kernels need them for TensorFlow's fused
+// ops, whose `fused_ops` is a list(string) and `TArgs` a list(type) (libs/engine/src/kernels/fused-conv.ts).
+// The anchors are tfjs-node 4.22.0's `case TF_ATTR_STRING:` and `case TF_ATTR_TYPE:` in
+// binding/tfjs_backend.cc; if one moved, the build stops here rather than compiling a binding the
+// kernels would probe and find lacking.
+const BINDING_PATCH_VERSION = 1;
+const BINDING_FILE = path.join('binding', 'tfjs_backend.cc');
+const BINDING_MARK = '// kdlab (tools/provision/tfjs-native.js): an array sets a list';
+const readList = (decl, read) => `      if (IsArray(env, nstatus, &js_value)) {
+        ${BINDING_MARK} attribute.
+        uint32_t length;
+        nstatus = napi_get_array_length(env, js_value, &length);
+        ENSURE_NAPI_OK(env, nstatus);
+        ${decl}
+        for (uint32_t i = 0; i < length; ++i) {
+          napi_value element;
+          nstatus = napi_get_element(env, js_value, i, &element);
+          ENSURE_NAPI_OK(env, nstatus);
+          ${read}
+          ENSURE_NAPI_OK(env, nstatus);
+        }
+`;
+const BINDING_PATCHES = [
+  {
+    anchor: '    case TF_ATTR_STRING: {\n',
+    code: `    case TF_ATTR_STRING: {
+${readList('std::vector<std::string> strings(length);', 'nstatus = GetStringParam(env, element, strings[i]);')}        std::vector<const void *> values(length);
+        std::vector<size_t> lengths(length);
+        for (uint32_t i = 0; i < length; ++i) {
+          values[i] = strings[i].data();
+          lengths[i] = strings[i].size();
+        }
+        TFE_OpSetAttrStringList(tfe_op, attr_name, values.data(), lengths.data(),
+                                static_cast<int>(length));
+        break;
+      }
+`,
+  },
+  {
+    anchor: '    case TF_ATTR_TYPE: {\n',
+    code: `    case TF_ATTR_TYPE: {
+${readList('std::vector<TF_DataType> types(length);', 'nstatus = napi_get_value_int32(env, element, reinterpret_cast<int32_t *>(&types[i]));')}        TFE_OpSetAttrTypeList(tfe_op, attr_name, types.data(), static_cast<int>(length));
+        break;
+      }
+`,
+  },
+];
+const patchStamp = (pkg) => path.join(pkg, 'deps', 'kdlab-binding-patch.json');
+
+function patchBinding(pkg) {
+  const file = path.join(pkg, BINDING_FILE);
+  let src = fs.readFileSync(file, 'utf8');
+  if (!src.includes(BINDING_MARK)) {
+    if (!src.includes('#include <vector>')) src = src.replace('#include <string>\n', '#include <string>\n#include <vector>\n');
+    for (const { anchor, code } of BINDING_PATCHES) {
+      const at = src.indexOf(anchor);
+      if (at < 0 || src.indexOf(anchor, at + 1) >= 0) fail(`${file}: expected exactly one \`${anchor.trim()}\` to patch (list attributes); is tfjs-node still 4.22.0?`);
+      src = src.slice(0, at) + code + src.slice(at + anchor.length);
+    }
+    fs.writeFileSync(file, src);
+  }
+  log('binding patched: string and type attributes accept a list');
+}
+
 function buildAddon(pkg) {
+  patchBinding(pkg);
   const preGyp = require.resolve('@mapbox/node-pre-gyp/bin/node-pre-gyp', { paths: [pkg] });
   log('compiling the N-API binding against the staged TensorFlow C library');
   run(process.execPath, [preGyp, 'install', '--build-from-source', `--nodedir=${nodeDir()}`], { cwd: pkg });
+  fs.writeFileSync(patchStamp(pkg), JSON.stringify({ patch: BINDING_PATCH_VERSION, file: BINDING_FILE }) + '\n');
+}
+
+/** A binding we built before the patch existed (or with another version of it) is rebuilt. */
+function patchCurrent(pkg) {
+  try {
+    return JSON.parse(fs.readFileSync(patchStamp(pkg), 'utf8')).patch === BINDING_PATCH_VERSION;
+  } catch {
+    return false;
+  }
 }
 
 /** What the GPU build was made from, for `kdlab env` and run provenance (CUDA and cuDNN versions). */
@@ -202,10 +279,12 @@ function writeGpuStamp(pkg) {
 function main() {
   if (process.env.KDLAB_SKIP_NATIVE === '1') return log('KDLAB_SKIP_NATIVE=1: skipped');
   const pkg = packageDir();
-  if (addonLoads(pkg)) return log(`${GPU ? 'tensorflow-gpu' : 'tensorflow'} backend already built`);
   let source = process.env.KDLAB_TFJS_SOURCE || 'auto';
   const py = python();
   if (source === 'auto') source = py && cp.spawnSync(py, ['-m', 'pip', '--version']).status === 0 ? 'wheel' : 'download';
+  // tfjs-node's own download is a prebuilt binding: nothing to patch, and kdlab's kernels that need
+  // list(string) attributes probe, find it lacking and stay off.
+  if (addonLoads(pkg) && (source !== 'wheel' || patchCurrent(pkg))) return log(`${GPU ? 'tensorflow-gpu' : 'tensorflow'} backend already built`);
   const started = Date.now();
   if (source === 'download' && GPU) fail('--gpu builds from the PyPI wheels only (tfjs-node-gpu\'s own download is libtensorflow 2.9.1 for CUDA 11.2)');
   if (source === 'download') {

@@ -44,10 +44,11 @@ function tensorflowCVersion(engine: LoadedEngine): string | undefined {
 /**
  * Environment switches that turn a faster path off (each '0' = off), for A/B timings:
  * KDLAB_NATIVE_KERNELS (ReluGrad, BiasAdd, BiasAddGrad, conv + bias), KDLAB_CONV_BIAS (conv + bias alone),
+ * KDLAB_FUSED_ACTIVATION (conv + bias + activation in one op, needs the patched binding),
  * KDLAB_FUSED_BN (training batch norm, read when a layer is built), KDLAB_DEPTH_TO_SPACE (pixel shuffle
  * through DepthToSpace, read when a model is built).
  */
-export const ENGINE_SWITCHES = ['KDLAB_NATIVE_KERNELS', 'KDLAB_CONV_BIAS', 'KDLAB_FUSED_BN', 'KDLAB_DEPTH_TO_SPACE'] as const;
+export const ENGINE_SWITCHES = ['KDLAB_NATIVE_KERNELS', 'KDLAB_CONV_BIAS', 'KDLAB_FUSED_ACTIVATION', 'KDLAB_FUSED_BN', 'KDLAB_DEPTH_TO_SPACE'] as const;
 
 export function engineInfo(engine: LoadedEngine): EngineInfo {
   const versions: Record<string, string> = { node: process.versions.node };

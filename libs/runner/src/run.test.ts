@@ -76,7 +76,7 @@ describe('executeRun', () => {
     expect(Object.keys(JSON.parse(student.tags['kdlab.thread_env']))).toEqual(['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS', 'TF_ENABLE_ONEDNN_OPTS']);
     const kernels = JSON.parse(student.tags['kdlab.engine_kernels']);
     expect(kernels.changes).toContain('Relu gradient -> ReluGrad');
-    expect(Object.keys(kernels.switches)).toEqual(['KDLAB_NATIVE_KERNELS', 'KDLAB_CONV_BIAS', 'KDLAB_FUSED_BN', 'KDLAB_DEPTH_TO_SPACE']);
+    expect(Object.keys(kernels.switches)).toEqual(['KDLAB_NATIVE_KERNELS', 'KDLAB_CONV_BIAS', 'KDLAB_FUSED_ACTIVATION', 'KDLAB_FUSED_BN', 'KDLAB_DEPTH_TO_SPACE']);
     expect(JSON.parse(student.tags['kdlab.data_checksums']).toy.sha256).toHaveLength(64);
     expect(student.metrics['eval/toy/mae']).toBeCloseTo(result.metrics['eval/toy/mae'], 6);
     // The student's own size (not the teacher's, not 0), FLOPs at the task's input size.

@@ -94,29 +94,55 @@ describe('conv + bias as one oneDNN op (tensorflow backend)', () => {
     expect(convBiasFused).toBe(true);
   });
 
-  const cases: { pad: 'same' | 'valid'; stride: number; dilation: number; activation: 'linear' | 'relu' | 'elu' }[] = [
-    { pad: 'same', stride: 1, dilation: 1, activation: 'linear' },
-    { pad: 'same', stride: 1, dilation: 1, activation: 'relu' },
-    { pad: 'valid', stride: 2, dilation: 1, activation: 'relu' },
-    { pad: 'same', stride: 1, dilation: 2, activation: 'elu' },
+  type Activation = 'linear' | 'relu' | 'relu6' | 'elu' | 'leakyrelu' | 'sigmoid';
+  const cases: { pad: 'same' | 'valid'; stride: number; dilation: number; activation: Activation; op: string }[] = [
+    { pad: 'same', stride: 1, dilation: 1, activation: 'linear', op: '_MklNativeConv2DWithBias' },
+    { pad: 'same', stride: 1, dilation: 1, activation: 'relu', op: '_MklNativeFusedConv2D' },
+    { pad: 'valid', stride: 2, dilation: 1, activation: 'relu', op: '_MklNativeFusedConv2D' },
+    { pad: 'same', stride: 1, dilation: 2, activation: 'elu', op: '_MklNativeFusedConv2D' },
+    { pad: 'same', stride: 1, dilation: 1, activation: 'relu6', op: '_MklNativeFusedConv2D' },
+    { pad: 'valid', stride: 1, dilation: 1, activation: 'leakyrelu', op: '_MklNativeFusedConv2D' },
+    // oneDNN's fused ops have no sigmoid here: conv + bias, then tfjs' sigmoid
+    { pad: 'same', stride: 1, dilation: 1, activation: 'sigmoid', op: '_MklNativeConv2DWithBias' },
   ];
-  it.each(cases)('equals conv2d + bias + activation, forward and (dilation 1) gradients (%o)', ({ pad, stride, dilation, activation }) => {
-    const x = tf.randomUniform([2, 9, 8, 5], -1, 1, 'float32', 21) as Tensor4D;
+  it.each(cases)('equals conv2d + bias + activation, forward and (dilation 1) gradients (%o)', ({ pad, stride, dilation, activation, op }) => {
+    // Values scaled so that relu6 clips some outputs at 6 and the leaky slope (0.1, not the default) shows.
+    const x = tf.randomUniform([2, 9, 8, 5], -3, 3, 'float32', 21) as Tensor4D;
     const f = tf.randomUniform([3, 3, 5, 6], -0.5, 0.5, 'float32', 22) as Tensor4D;
     const b = tf.randomUniform([6], -0.5, 0.5, 'float32', 23) as Tensor1D;
-    const act = (t: Tensor) => (activation === 'relu' ? tf.relu(t) : activation === 'elu' ? tf.elu(t) : t);
-    const fused = (xi: Tensor, fi: Tensor, bi: Tensor): Tensor => tf.fused.conv2d({ x: xi as Tensor4D, filter: fi as Tensor4D, bias: bi, strides: stride, pad, dilations: dilation, activation });
+    const act = (t: Tensor): Tensor =>
+      ({ linear: t, relu: tf.relu(t), relu6: tf.relu6(t), elu: tf.elu(t), leakyrelu: tf.leakyRelu(t, 0.1), sigmoid: tf.sigmoid(t) })[activation];
+    const fused = (xi: Tensor, fi: Tensor, bi: Tensor): Tensor =>
+      tf.fused.conv2d({ x: xi as Tensor4D, filter: fi as Tensor4D, bias: bi, strides: stride, pad, dilations: dilation, activation, leakyreluAlpha: 0.1 });
     const plain = (xi: Tensor, fi: Tensor, bi: Tensor): Tensor => act(tf.add(tf.conv2d(xi as Tensor4D, fi as Tensor4D, stride, pad, 'NHWC', dilation), bi.reshape([1, 1, 1, 6])));
     let y: Tensor | undefined;
     const ops = opsRunBy(() => (y = fused(x, f, b)));
-    expect(ops).toContain('_MklNativeConv2DWithBias');
-    close(y!, plain(x, f, b), 1e-5);
+    expect(ops).toContain(op);
+    const want = plain(x, f, b);
+    if (activation === 'relu6') expect(tf.max(want).dataSync()[0]).toBe(6); // the clip is exercised
+    close(y!, want, 1e-5);
     if (dilation > 1) return; // tfjs has no conv gradient for dilation > 1 (either path)
     const dy = tf.randomUniform(y!.shape, -1, 1, 'float32', 24);
     const loss = (g: typeof fused) => (xi: Tensor, fi: Tensor, bi: Tensor) => tf.sum(tf.mul(g(xi, fi, bi), dy));
     const got = tf.grads(loss(fused))([x, f, b]);
-    const want = tf.grads(loss(plain))([x, f, b]);
-    got.forEach((g, i) => close(g, want[i], 1e-4));
+    const want2 = tf.grads(loss(plain))([x, f, b]);
+    got.forEach((g, i) => close(g, want2[i], 1e-4));
+  });
+
+  it('sets list attributes through the patched binding (fused_ops: list(string), TArgs: list(type))', () => {
+    // The same conv + bias + ReLU as one op by name; an unpatched binding throws "Argument is not a string!".
+    const b = backend();
+    const x = tf.randomUniform([1, 5, 5, 2], -1, 1, 'float32', 31);
+    const f = tf.randomUniform([3, 3, 2, 3], -1, 1, 'float32', 32);
+    const bias = tf.tensor1d([0.1, -0.2, 0.3]);
+    const A = (name: string, type: number, value: unknown) => ({ name, type, value });
+    const y = b.executeSingleOutput('_FusedConv2D', [
+      A('T', b.binding.TF_ATTR_TYPE, b.binding.TF_FLOAT), A('num_args', b.binding.TF_ATTR_INT, 1),
+      A('TArgs', b.binding.TF_ATTR_TYPE, [b.binding.TF_FLOAT]), A('strides', b.binding.TF_ATTR_INT, [1, 1, 1, 1]),
+      A('padding', b.binding.TF_ATTR_STRING, 'SAME'), A('data_format', b.binding.TF_ATTR_STRING, 'NHWC'),
+      A('fused_ops', b.binding.TF_ATTR_STRING, ['BiasAdd', 'Relu']),
+    ], [x, f, bias]);
+    close(y, tf.relu(tf.add(tf.conv2d(x as Tensor4D, f as Tensor4D, 1, 'same'), bias)), 1e-5);
   });
 
   /** engineInfo().kernelChanges in a fresh process with `env` added. */
@@ -127,13 +153,20 @@ describe('conv + bias as one oneDNN op (tensorflow backend)', () => {
     return JSON.parse(res.stdout.trim().split('\n').pop()!);
   };
 
+  const conv = 'FusedConv2D with bias -> _MklNativeConv2DWithBias';
+  const convBias = (changes: string[]) => changes.filter((c) => c.startsWith(conv));
+
   it('is probed, not assumed: without oneDNN (TF_ENABLE_ONEDNN_OPTS=0) or with KDLAB_CONV_BIAS=0 tfjs keeps its kernel', () => {
-    const conv = 'FusedConv2D with bias -> _MklNativeConv2DWithBias';
-    expect(changesInChild({})).toContain(conv);
+    expect(convBias(changesInChild({}))).toHaveLength(1);
     const withoutOneDnn = changesInChild({ TF_ENABLE_ONEDNN_OPTS: '0' });
-    expect(withoutOneDnn).not.toContain(conv);
+    expect(convBias(withoutOneDnn)).toEqual([]);
     expect(withoutOneDnn).toContain('Relu gradient -> ReluGrad'); // the plain TensorFlow ops stay
-    expect(changesInChild({ KDLAB_CONV_BIAS: '0' })).not.toContain(conv);
+    expect(convBias(changesInChild({ KDLAB_CONV_BIAS: '0' }))).toEqual([]);
+  });
+
+  it('fuses the activation unless KDLAB_FUSED_ACTIVATION=0 (then conv + bias, activation after)', () => {
+    expect(convBias(changesInChild({}))).toEqual([`${conv} (_MklNativeFusedConv2D with relu, relu6, elu, leakyrelu)`]);
+    expect(convBias(changesInChild({ KDLAB_FUSED_ACTIVATION: '0' }))).toEqual([conv]);
   });
 
   it('falls back to tfjs for a conv without bias', () => {
