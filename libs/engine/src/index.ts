@@ -18,6 +18,7 @@ export { Rng } from './rng';
 export { expectNoLeaks, TensorLeakError } from './leak';
 export { spaceToDepth } from './depth-space';
 export { FlatAdamOptimizer, adam as flatAdam } from './optimizers/flat-adam';
+export { conv2dBiasRelu, type ConvBiasReluArgs } from './ops/conv-bias-relu';
 export { fusedBatchNormSupported, fusedBatchNormTraining, type FusedBatchNormTraining } from './kernels/fused-batch-norm';
 // Types only (erased at run time): values always come from `tf` above.
 export type {

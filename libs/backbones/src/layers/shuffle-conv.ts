@@ -19,10 +19,8 @@
 import { tf } from '@kdlab/engine';
 import type { Tensor, Tensor4D } from '@kdlab/engine';
 import { pixelShuffle } from './pixel-shuffle';
+import { Conv2DBase, type ConvArgs } from './tfjs-conv';
 import { single, type ConfigDict, type Shape } from './types';
-
-type ConvArgs = Parameters<typeof tf.layers.conv2d>[0];
-type Conv2DLayer = ReturnType<typeof tf.layers.conv2d>;
 
 /**
  * The last axis of `w` (length C*r^2, PyTorch order c*r^2 + s, s = i*r + j) reordered to
@@ -55,10 +53,6 @@ export function shuffledConv(conv: (...weights: Tensor[]) => Tensor, weights: Te
     return tf.depthToSpace(conv(...weights.map((w) => toDepthToSpaceOrder(w, r))) as Tensor4D, r, 'NHWC');
   });
 }
-
-// tfjs-layers registers Conv2D for deserialization but does not export the class.
-const Conv2DBase = tf.serialization.SerializationMap.getMap().classNameMap.Conv2D[0] as unknown as (new (args: ConvArgs) => Conv2DLayer) &
-  Pick<typeof tf.layers.Layer, 'fromConfig'>;
 
 export interface DepthToSpaceConv2DArgs extends ConvArgs {
   /** The block size r of the pixel shuffle this conv feeds; filters must be a multiple of r^2. */

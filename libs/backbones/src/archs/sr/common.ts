@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { tf, type Rng } from '@kdlab/engine';
 import type { SymbolicTensor } from '@kdlab/engine';
 import { torchConvInit } from '../../init';
-import { DIV2K_RGB_MEAN, MeanShift } from '../../layers';
+import { DIV2K_RGB_MEAN, MeanShift, conv2dLayer } from '../../layers';
 
 /** Options common to EDSR and RCAN. */
 export const srOptions = {
@@ -27,7 +27,7 @@ export function conv2dArgs(rng: Rng, name: string, inChannels: number, filters: 
 }
 
 export function conv2d(rng: Rng, name: string, inChannels: number, filters: number, kernelSize = 3, activation?: 'relu' | 'sigmoid') {
-  return tf.layers.conv2d(conv2dArgs(rng, name, inChannels, filters, kernelSize, activation));
+  return conv2dLayer(conv2dArgs(rng, name, inChannels, filters, kernelSize, activation));
 }
 
 export function applyLayer(layer: { apply(x: SymbolicTensor | SymbolicTensor[]): unknown }, x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {

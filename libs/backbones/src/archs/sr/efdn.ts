@@ -27,6 +27,7 @@ import type { LayersModel, SymbolicTensor } from '@kdlab/engine';
 import { registerBackbone, registerPreset } from '../../backbone';
 import { EDBB } from '../../layers/edbb';
 import { ResizeLike } from '../../layers/resize-like';
+import { conv2dLayer } from '../../layers/relu-conv';
 import { torchConvInit } from '../../init';
 import { applyLayer, conv2d } from './common';
 import { convAndShuffle } from './upsampler';
@@ -47,7 +48,7 @@ function prelu(name: string, x: SymbolicTensor): SymbolicTensor {
 }
 
 function conv(rng: Rng, name: string, cin: number, cout: number, k: number, opts: { strides?: number; padding?: 'same' | 'valid'; activation?: 'relu' | 'sigmoid' } = {}) {
-  return tf.layers.conv2d({ name, filters: cout, kernelSize: k, strides: opts.strides ?? 1, padding: opts.padding ?? 'same', activation: opts.activation, useBias: true, ...torchConvInit(rng, cin, k) });
+  return conv2dLayer({ name, filters: cout, kernelSize: k, strides: opts.strides ?? 1, padding: opts.padding ?? 'same', activation: opts.activation, useBias: true, ...torchConvInit(rng, cin, k) });
 }
 
 function esa(x: SymbolicTensor, name: string, c: number, rng: Rng): SymbolicTensor {
