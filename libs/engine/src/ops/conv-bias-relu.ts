@@ -34,20 +34,23 @@ export function conv2dBiasRelu(x: Tensor4D, filter: Tensor4D, bias: Tensor1D, ar
   if (dilations[0] !== 1 || dilations[1] !== 1 || x.rank !== 4 || bias.rank !== 1) {
     return tf.fused.conv2d({ x, filter, bias, strides, pad, dilations, activation: 'relu' });
   }
-  const convAttrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
-  const op = tf.customGrad((xi, fi, bi, save) => {
-    const y = tf.engine().runKernel('FusedConv2D', { x: xi, filter: fi, bias: bi }, { ...convAttrs, dilations, activation: 'relu' }) as Tensor4D;
+  const convAttrs = { strides, pad, dataFormat: 'NHWC' };
+  const run = (kernel: string, inputs: Record<string, Tensor>, attrs: object) => tf.engine().runKernel(kernel, inputs, attrs as never) as Tensor;
+  // customGrad passes (x, filter, bias, save); its declared type is a list of either.
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const [xi, fi, bi, save] = args as [Tensor, Tensor, Tensor, (ts: Tensor[]) => void];
+    const y = run('FusedConv2D', { x: xi, filter: fi, bias: bi }, { ...convAttrs, dilations, activation: 'relu' });
     save([xi, fi, y]);
     return {
       value: y,
-      gradFunc: (dy, saved) => {
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
         const [xs, fs, ys] = saved;
         const g = reluGradAt(dy as Tensor, ys);
-        const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: fs }, { ...convAttrs, inputShape: xs.shape }) as Tensor;
-        const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy: g }, { ...convAttrs, filterShape: fs.shape }) as Tensor;
+        const dx = run('Conv2DBackpropInput', { dy: g, filter: fs }, { ...convAttrs, inputShape: xs.shape });
+        const dw = run('Conv2DBackpropFilter', { x: xs, dy: g }, { ...convAttrs, filterShape: fs.shape });
         return [dx, dw, tf.sum(g, [0, 1, 2])];
       },
     };
-  });
+  }) as Parameters<typeof tf.customGrad>[0]);
   return op(x, filter, bias) as Tensor4D;
 }
