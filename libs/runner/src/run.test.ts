@@ -85,6 +85,9 @@ describe('executeRun', () => {
     expect(student.metrics['model/flops']).toBe(countFlops(studentModel, [6, 6]));
     expect(student.metrics['model/params']).toBeLessThan(countParams(buildBackbone(resolved.config.teacher!.model, 0)));
     for (const key of ['train/loss', 'train/task', 'train/fd', 'opt/lr']) expect(student.metrics[key]).toEqual(expect.any(Number));
+    // Time spent making batches: a real duration, a fraction of the step (steps/s x ms/step < 1 s per s).
+    expect(student.metrics['perf/data_ms']).toBeGreaterThan(0);
+    expect((student.metrics['perf/data_ms'] * student.metrics['perf/steps_per_sec']) / 1000).toBeLessThan(1);
     const losses = await createTracker(store).getMetricHistory(result.runId, 'train/loss');
     expect(losses.map((p) => p.step)).toEqual([4, 8, 12]);
     const teacherRuns = await createTracker(store).searchRuns({ experiment: 'toy-teachers' });

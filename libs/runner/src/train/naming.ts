@@ -35,6 +35,8 @@ export const METRIC = {
   term: (name: string) => `train/${name}`,
   lr: 'opt/lr',
   stepsPerSec: 'perf/steps_per_sec',
+  /** Milliseconds per step spent making the batch (the stream's next(): reading, cropping, degrading, tensor upload), window mean. */
+  dataMs: 'perf/data_ms',
   params: 'model/params',
   flops: 'model/flops',
   teacherParams: 'model/teacher_params',
