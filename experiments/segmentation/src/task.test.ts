@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Rng, tf } from '@kdlab/engine';
 import type { Tensor } from '@kdlab/engine';
 import { executeRun, readWeightsDir, resolveRun } from '@kdlab/runner';
-import { dihedral, stainJitter } from './data/augment';
+import { dihedral, stainJitter, HED_FROM_RGB, RGB_FROM_HED } from './data/augment';
 import { CropBatches } from './data/batch-stream';
 import { channelStats, glasNames, loadGlas } from './data/glas';
 import { segMetricKey } from './naming';
@@ -57,6 +57,30 @@ describe('augmentation', () => {
     stainJitter(more, [1.3, 1, 1], [0, 0, 0]);
     const drop = (c: number) => { let d = 0; for (let p = c; p < rgb.length; p += 3) d += rgb[p] - more[p]; return d; };
     expect(drop(0)).toBeGreaterThan(drop(2));
+  });
+
+  it('stain jitter equals its per-pixel definition exactly (every uint8 value, random factors)', () => {
+    // The definition as written in the paper's terms, with arrays and a logarithm per channel.
+    const reference = (rgb: Uint8Array, alpha: number[], beta: number[]) => {
+      for (let p = 0; p < rgb.length; p += 3) {
+        const od = [0, 1, 2].map((c) => -Math.log((rgb[p + c] + 1) / 256));
+        const s = [0, 1, 2].map((k) => (od[0] * HED_FROM_RGB[0][k] + od[1] * HED_FROM_RGB[1][k] + od[2] * HED_FROM_RGB[2][k]) * alpha[k] + beta[k]);
+        for (let c = 0; c < 3; c++) rgb[p + c] = Math.max(0, Math.min(255, Math.round(256 * Math.exp(-(s[0] * RGB_FROM_HED[0][c] + s[1] * RGB_FROM_HED[1][c] + s[2] * RGB_FROM_HED[2][c])) - 1)));
+      }
+    };
+    const rng = new Rng(11);
+    const src = new Uint8Array(3 * 4096);
+    for (let i = 0; i < src.length; i++) src[i] = i < 768 ? i % 256 : rng.int(256); // every value in every channel, then random pixels
+    for (let trial = 0; trial < 5; trial++) {
+      const alpha = [0, 1, 2].map(() => 0.7 + 0.6 * rng.next());
+      const beta = [0, 1, 2].map(() => -0.3 + 0.6 * rng.next());
+      const got = src.slice();
+      const want = src.slice();
+      stainJitter(got, alpha, beta);
+      reference(want, alpha, beta);
+      expect(Buffer.from(got).equals(Buffer.from(want))).toBe(true);
+      expect(Buffer.from(got).equals(Buffer.from(src))).toBe(false); // the jitter changed pixels
+    }
   });
 
   it('crop batches: normalised input, one-hot targets, the same stream for the same seed', () => {
