@@ -189,7 +189,7 @@ function nodeDir() {
 // The one change kdlab makes to tfjs-node's binding source before compiling it: a string or type
 // attribute given as an array is set as a list (TFE_OpSetAttrStringList, TFE_OpSetAttrTypeList). tfjs
 // never passes one, so its own ops are unaffected; kdlab's kernels need them for TensorFlow's fused
-// ops, whose `fused_ops` is a list(string) and `TArgs` a list(type) (libs/engine/src/kernels/fused-conv.ts).
+// ops, whose `fused_ops` is a list(string) and `TArgs` a list(type) (libs/engine/src/kernels/conv-bias.ts).
 // The anchors are tfjs-node 4.22.0's `case TF_ATTR_STRING:` and `case TF_ATTR_TYPE:` in
 // binding/tfjs_backend.cc; if one moved, the build stops here rather than compiling a binding the
 // kernels would probe and find lacking.
@@ -279,12 +279,15 @@ function writeGpuStamp(pkg) {
 function main() {
   if (process.env.KDLAB_SKIP_NATIVE === '1') return log('KDLAB_SKIP_NATIVE=1: skipped');
   const pkg = packageDir();
+  const built = () => log(`${GPU ? 'tensorflow-gpu' : 'tensorflow'} backend already built`);
+  const loads = addonLoads(pkg);
+  if (loads && patchCurrent(pkg)) return built();
   let source = process.env.KDLAB_TFJS_SOURCE || 'auto';
   const py = python();
   if (source === 'auto') source = py && cp.spawnSync(py, ['-m', 'pip', '--version']).status === 0 ? 'wheel' : 'download';
   // tfjs-node's own download is a prebuilt binding: nothing to patch, and kdlab's kernels that need
-  // list(string) attributes probe, find it lacking and stay off.
-  if (addonLoads(pkg) && (source !== 'wheel' || patchCurrent(pkg))) return log(`${GPU ? 'tensorflow-gpu' : 'tensorflow'} backend already built`);
+  // list attributes probe, find it lacking and stay off. A wheel build without the current patch is rebuilt.
+  if (loads && source !== 'wheel') return built();
   const started = Date.now();
   if (source === 'download' && GPU) fail('--gpu builds from the PyPI wheels only (tfjs-node-gpu\'s own download is libtensorflow 2.9.1 for CUDA 11.2)');
   if (source === 'download') {

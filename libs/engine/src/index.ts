@@ -19,6 +19,7 @@ export { expectNoLeaks, TensorLeakError } from './leak';
 export { spaceToDepth } from './depth-space';
 export { FlatAdamOptimizer, adam as flatAdam } from './optimizers/flat-adam';
 export { conv2dBiasRelu, type ConvBiasReluArgs } from './ops/conv-bias-relu';
+export { fusedActivationEnabled } from './kernels/conv-bias';
 export { fusedBatchNormSupported, fusedBatchNormTraining, type FusedBatchNormTraining } from './kernels/fused-batch-norm';
 // Types only (erased at run time): values always come from `tf` above.
 export type {

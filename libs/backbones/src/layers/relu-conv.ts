@@ -6,7 +6,7 @@
 // cached teachers, FLOP counts and anything that looks for a Conv2D see no change).
 // Where the fused path does not apply (another activation, no bias, channels-first,
 // dilation > 1, or KDLAB_FUSED_ACTIVATION=0 when the layer is built) it is tfjs' Conv2D.
-import { tf, conv2dBiasRelu } from '@kdlab/engine';
+import { tf, conv2dBiasRelu, fusedActivationEnabled } from '@kdlab/engine';
 import type { Tensor, Tensor1D, Tensor4D } from '@kdlab/engine';
 import { Conv2DBase, type ConvArgs } from './tfjs-conv';
 import { single } from './types';
@@ -27,7 +27,7 @@ export class ReluConv2D extends Conv2DBase {
   constructor(args: ConvArgs) {
     super(args);
     const self = this as unknown as ConvInternals;
-    this.fusedRelu = process.env.KDLAB_FUSED_ACTIVATION !== '0' && self.activation.getClassName() === 'relu' && self.useBias &&
+    this.fusedRelu = fusedActivationEnabled() && self.activation.getClassName() === 'relu' && self.useBias &&
       self.dataFormat === 'channelsLast' && self.dilationRate.every((d) => d === 1);
   }
 
@@ -35,10 +35,10 @@ export class ReluConv2D extends Conv2DBase {
     const x = single(inputs);
     if (!this.fusedRelu || x.rank !== 4) return super.call(inputs, kwargs);
     const self = this as unknown as ConvInternals;
-    return tf.tidy(() => conv2dBiasRelu(x as Tensor4D, self.kernel.read() as Tensor4D, self.bias!.read() as Tensor1D, {
+    return conv2dBiasRelu(x as Tensor4D, self.kernel.read() as Tensor4D, self.bias!.read() as Tensor1D, {
       strides: self.strides as [number, number],
       pad: self.padding === 'same' ? 'same' : 'valid',
-    }));
+    });
   }
 }
 

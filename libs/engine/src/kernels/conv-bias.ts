@@ -24,9 +24,9 @@
 // ~1 ms). Its `fused_ops` is a list(string) and `TArgs` a list(type), which only kdlab's patched
 // binding can set (tools/provision/tfjs-native.js); a binding without the patch fails the second
 // probe and the activation is applied after the conv, as tfjs-node does. tfjs-core unfuses a
-// non-linear activation whenever gradients are recorded, so the fused activation runs in inference
-// (and a frozen teacher's forward) only; training convs with ReLU still go conv -> BiasAdd -> Relu.
-// KDLAB_FUSED_ACTIVATION=0 turns the fused activation off alone.
+// non-linear activation whenever gradients are recorded, so through tf.fused.conv2d the fused
+// activation runs in inference (and a frozen teacher's forward) only; ops/conv-bias-relu.ts calls
+// this kernel under the tape for training. KDLAB_FUSED_ACTIVATION=0 turns the fused activation off alone.
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-node';
 import type { Tf } from '../backend';
 import { overrideTensorflowKernel, type NodeBackend, type OpAttr } from './node-op';
@@ -53,6 +53,9 @@ function convAttrs(b: NodeBackend, strides: [number, number], dilations: [number
     { name: '_kernel', type: b.binding.TF_ATTR_STRING, value: 'MklNameChangeOp' },
   ];
 }
+
+/** Whether conv + bias + activation may run as one op (KDLAB_FUSED_ACTIVATION=0 turns it off, for A/B timings). */
+export const fusedActivationEnabled = (): boolean => process.env.KDLAB_FUSED_ACTIVATION !== '0';
 
 /** tfjs activation name -> the `fused_ops` entry oneDNN applies in the conv primitive. */
 const FUSED_ACTIVATIONS: Record<string, string> = { relu: 'Relu', relu6: 'Relu6', elu: 'Elu', leakyrelu: 'LeakyRelu' };
@@ -99,7 +102,7 @@ export function installConvBias(tf: Tf): boolean {
   const backend = tf.backend() as unknown as NodeBackend;
   const tiny = convAttrs(backend, [1, 1], [1, 1], 'SAME');
   if (!probe(tf, backend, '_MklNativeConv2DWithBias', tiny, false)) return false;
-  const fuseActivation = process.env.KDLAB_FUSED_ACTIVATION !== '0' && probe(tf, backend, '_MklNativeFusedConv2D', fusedAttrs(backend, tiny, 'relu'), true);
+  const fuseActivation = fusedActivationEnabled() && probe(tf, backend, '_MklNativeFusedConv2D', fusedAttrs(backend, tiny, 'relu'), true);
   const change = `FusedConv2D with bias -> _MklNativeConv2DWithBias${fuseActivation ? ' (_MklNativeFusedConv2D with relu, relu6, elu, leakyrelu)' : ''}`;
   overrideTensorflowKernel(tf, 'FusedConv2D', change, ({ inputs, attrs }, b) => {
     const { x, filter, bias, preluActivationWeights } = inputs as { x: Tensor4D; filter: Tensor4D; bias?: Tensor; preluActivationWeights?: Tensor };

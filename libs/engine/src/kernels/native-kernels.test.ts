@@ -6,27 +6,10 @@ import * as path from 'path';
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-node';
 import { tf, convBiasFused } from '../tf';
 import type { NodeBackend } from './node-op';
+import { expectClose, opsRunBy } from '../testing/op-checks';
 
 const backend = () => tf.backend() as unknown as NodeBackend;
-
-/** Names of the TensorFlow ops run by the node backend while f runs. */
-function opsRunBy(f: () => void): string[] {
-  const spy = jest.spyOn(backend(), 'executeSingleOutput'); // calls through
-  try {
-    f();
-    return spy.mock.calls.map((call) => call[0]);
-  } finally {
-    spy.mockRestore();
-  }
-}
-
-const close = (got: Tensor, want: Tensor, tol = 1e-5) => {
-  expect(got.shape).toEqual(want.shape);
-  const g = got.dataSync();
-  const w = want.dataSync();
-  const scale = Math.max(1, ...Array.from(w, Math.abs));
-  for (let i = 0; i < w.length; i++) expect(Math.abs(g[i] - w[i])).toBeLessThanOrEqual(tol * scale);
-};
+const close = expectClose;
 
 describe('BiasAdd / BiasAddGrad for Add and Sum (tensorflow backend)', () => {
   const x = () => tf.randomUniform([2, 5, 4, 3], -1, 1, 'float32', 11) as Tensor4D;

@@ -4,26 +4,9 @@ import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-node';
 import { tf } from '../tf';
 import { conv2dBiasRelu } from './conv-bias-relu';
 import { expectNoLeaks } from '../leak';
-import type { NodeBackend } from '../kernels/node-op';
+import { expectClose, opsRunBy } from '../testing/op-checks';
 
-const close = (got: Tensor, want: Tensor, tol: number) => {
-  expect(got.shape).toEqual(want.shape);
-  const g = got.dataSync();
-  const w = want.dataSync();
-  const scale = Math.max(1, ...Array.from(w, Math.abs));
-  for (let i = 0; i < w.length; i++) expect(Math.abs(g[i] - w[i])).toBeLessThanOrEqual(tol * scale);
-};
-
-/** Names of the TensorFlow ops run while f runs. */
-function opsRunBy(f: () => void): string[] {
-  const spy = jest.spyOn(tf.backend() as unknown as NodeBackend, 'executeSingleOutput');
-  try {
-    f();
-    return spy.mock.calls.map((call) => call[0]);
-  } finally {
-    spy.mockRestore();
-  }
-}
+const close = expectClose;
 
 describe('conv2dBiasRelu', () => {
   const cases: { pad: 'same' | 'valid'; stride: number }[] = [
